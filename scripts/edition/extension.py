@@ -1,0 +1,138 @@
+"""The ``edition`` Python-Markdown extension.
+
+Index first, render second: when it first runs, the extension reads every source
+under ``docs_dir`` once (see :mod:`edition.index`); each page is then rendered
+with the previews, backlinks and lists that the index knows. Nothing here depends
+on MkDocs: under MkDocs (or ProperDocs) the page being rendered is read from the
+``relpath`` tree processor; elsewhere it is found by matching the page's body.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from . import render
+from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
+from .refs import Marker, add_class
+
+
+class _PagePreprocessor(Preprocessor):
+    """Finds which source is being rendered, before anything changes the lines."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines):
+        ext = self.ext
+        ext.page = None
+        relpath = self.md.treeprocessors["relpath"] if "relpath" in self.md.treeprocessors else None
+        file = getattr(relpath, "file", None)
+        docs_dir = Path(ext.getConfig("docs_dir"))
+        if file is not None and getattr(file, "abs_src_path", None) and file.src_uri.endswith(".md"):
+            abs_src = Path(file.abs_src_path)
+            docs_dir = abs_src.parents[len(Path(file.src_uri).parts) - 1]
+            ext.page = file.src_uri
+        ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"))
+        if ext.page is None:
+            ext.page = ext.getConfig("page") or ext.catalog.page_for_body(lines) or ""
+        return lines
+
+
+class _EditionTree(Treeprocessor):
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        ext = self.ext
+        catalog, page = ext.catalog, ext.page
+        marker = Marker(catalog, page, render=True)
+        marker.run(root)
+        self.directives(root, catalog, page)
+        src = catalog.sources.get(page)
+        section = src.section if src else None
+        if section in ("glossaire", "nom"):
+            self.entry_page(root, catalog, src)
+        elif section == "note":
+            self.note_page(root, catalog, src)
+        if page == catalog.text_page:
+            self.paragraph_numbers(root)
+        previews = render.preview_container(catalog, marker.used)
+        if previews is not None:
+            root.append(previews)
+
+    def directives(self, root, catalog, page):
+        for parent in list(root.iter()):
+            for i, child in enumerate(list(parent)):
+                if child.tag == "p" and (child.text or "").startswith(DIRECTIVE_TOKEN) and not len(child):
+                    name = child.text[len(DIRECTIVE_TOKEN):].strip()
+                    new = render.DIRECTIVE_RENDERERS[name](catalog, page)
+                    idx = list(parent).index(child)
+                    parent.remove(child)
+                    for j, node in enumerate(new):
+                        parent.insert(idx + j, node)
+
+    def entry_page(self, root, catalog, src):
+        root.insert(0, render.definition_block(src.meta))
+        for node in render.related_block(catalog, src.meta, src.path):
+            root.append(node)
+        for node in render.sources_block(catalog, src.meta.get("sources") or []):
+            root.append(node)
+        for node in render.backlinks_block(catalog, src.key, src.path):
+            root.append(node)
+
+    def note_page(self, root, catalog, src):
+        for i, node in enumerate(render.note_head(catalog, src.key, src.path)):
+            root.insert(i, node)
+        for node in render.sources_block(catalog, src.meta.get("sources") or []):
+            root.append(node)
+        calls = {r.id for r in catalog.refs if r.source == catalog.text_page and r.target == src.key}
+        others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
+        if others:
+            for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):
+                root.append(node)
+        root.append(render.prevnext(catalog, src.key, src.path))
+
+    def paragraph_numbers(self, root):
+        for p in root.iter("p"):
+            m = re.fullmatch(r"p(\d+)", p.get("id") or "")
+            if not m:
+                continue
+            n = m.group(1)
+            a = render.el("a", None, href=f"#p{n}", cls="ed-parnum ed-generated",
+                          title=f"Lien vers le paragraphe {n}")
+            render.el("span", "Paragraphe ", a, cls="ed-sr")
+            render.el("span", n, a).tail = None
+            a.tail = p.text
+            p.text = None
+            p.insert(0, a)
+            add_class(p, "ed-par")
+
+
+class EditionExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {
+            "docs_dir": ["docs", "Dossier des sources (relatif au dossier courant) quand l’hôte ne le dit pas"],
+            "text_page": ["texte.md", "La page du passage, relative à docs_dir"],
+            "archive_url": ["https://web.archive.org/web/{year}/{url}", "Modèle du lien d’archive"],
+            "page": ["", "Page en cours, pour l’usage hors MkDocs (sinon détectée)"],
+        }
+        super().__init__(**kwargs)
+        self.catalog = None
+        self.page = None
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        md.preprocessors.register(_PagePreprocessor(md, self), "edition-page", 40)
+        md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
+        md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
+
+
+def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name
+    return EditionExtension(**kwargs)

@@ -1,0 +1,274 @@
+"""The edition's index: every source read once, in a fixed order.
+
+It knows every note, entry and work, and every cross-reference (which file refers
+to which entry, at which id, with which snippet), so that any page can show
+previews and backlinks whatever the order in which pages are rendered.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .content import EditionError, Source, Work, read_sources, read_works, validate
+from .refs import Marker, Ref, classes, clean_text
+
+DIRECTIVE = re.compile(r"^\s*<!--\s*edition\s*:\s*([\w-]+)\s*-->\s*$")
+DIRECTIVE_TOKEN = "EDITIONDIRECTIVE:"
+DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie")
+BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list"]
+
+
+class DirectivePreprocessor(Preprocessor):
+    """``<!-- edition: liste-glossaire -->`` on its own line becomes a marker paragraph."""
+
+    def __init__(self, md, page_getter):
+        super().__init__(md)
+        self.page_getter = page_getter
+
+    def run(self, lines):
+        out = []
+        for number, line in enumerate(lines, 1):
+            m = DIRECTIVE.match(line)
+            if m:
+                name = m.group(1)
+                if name not in DIRECTIVES:
+                    page = self.page_getter() or "?"
+                    raise EditionError(f"docs/{page}", None,
+                                       f"directive inconnue « {name} » : utilisez {', '.join(DIRECTIVES)}")
+                out += ["", DIRECTIVE_TOKEN + name, ""]
+            else:
+                out.append(line)
+        return out
+
+
+class _IndexTree(Treeprocessor):
+    def __init__(self, md, catalog, page):
+        super().__init__(md)
+        self.catalog, self.page = catalog, page
+        self.marker = None
+
+    def run(self, root):
+        self.marker = Marker(self.catalog, self.page, render=False)
+        self.marker.run(root)
+        if self.page == self.catalog.text_page:
+            for li in root.iter("li"):
+                lid = li.get("id") or ""
+                if lid.startswith("note-"):
+                    self.catalog.witness[lid[5:]] = _witness_copy(li)
+
+
+class _IndexExt(Extension):
+    def __init__(self, catalog, page):
+        super().__init__()
+        self.catalog, self.page = catalog, page
+        self.tree = None
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
+        self.tree = _IndexTree(md, self.catalog, self.page)
+        md.treeprocessors.register(self.tree, "edition-index", 6)
+
+
+def _witness_copy(li: etree.Element) -> list[etree.Element]:
+    """The footnote's content, without its back link or placeholders."""
+    items = [copy.deepcopy(child) for child in li]
+    for item in items:
+        for parent in list(item.iter()):
+            for child in list(parent):
+                if "footnote-backref" in classes(child):
+                    parent.remove(child)
+        for el in item.iter():
+            el.text = clean_text(el.text) if el.text else el.text
+            el.tail = clean_text(el.tail) if el.tail else el.tail
+    return items
+
+
+class Catalog:
+    """Sources, entries, works and cross-references of one docs directory."""
+
+    def __init__(self, docs_dir: Path, text_page: str = "texte.md",
+                 archive_url: str = "https://web.archive.org/web/{year}/{url}"):
+        self.docs_dir = Path(docs_dir)
+        self.text_page = text_page
+        self.archive_url = archive_url
+        self.sources: dict[str, Source] = {}
+        self.entries: dict[str, dict] = {}  # key -> front matter
+        self.calls: dict[str, str] = {}  # "3" -> "notes/3"
+        self.works: dict[str, Work] = {}
+        self.witness: dict[str, list[etree.Element]] = {}
+        self.refs: list[Ref] = []
+        self._lang: dict[str, str] = {}
+        self._patterns: dict[str, re.Pattern | None] = {}
+        self._body_lookup: dict[str, str] = {}
+
+    # -- building -----------------------------------------------------------
+    def build(self) -> "Catalog":
+        if not self.docs_dir.is_dir():
+            raise EditionError(str(self.docs_dir), None, "dossier des sources introuvable (option docs_dir de l’extension edition)")
+        for src in read_sources(self.docs_dir):
+            validate(src)
+            self.sources[src.path] = src
+            self._body_lookup.setdefault(_normal(src.body), src.path)
+            if src.section:
+                self.entries[src.key] = src.meta
+            if src.section == "note":
+                call = str(src.meta["call"])
+                if call in self.calls:
+                    raise EditionError(f"docs/{src.path}", src.meta_line("call"),
+                                       f"l’appel « {call} » a déjà sa page ({self.calls[call]}.md) : changez « call »")
+                self.calls[call] = src.key
+        if "bibliographie.md" in self.sources:
+            self.works = read_works(self.sources["bibliographie.md"])
+        for src in self.sources.values():
+            self._check_links_in_meta(src)
+        for key, meta in self.entries.items():
+            if meta.get("lang"):
+                for phrase in [meta.get("title"), meta.get("short")] + list(meta.get("forms") or []):
+                    if phrase:
+                        self._lang.setdefault(str(phrase), str(meta["lang"]))
+        if self.text_page not in self.sources:
+            raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable")
+        for path, src in self.sources.items():
+            ext = _IndexExt(self, path)
+            md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])
+            md.convert(src.body)
+            self.refs.extend(ext.tree.marker.refs)
+            if path == self.text_page:
+                missing = [c for c in self.calls if c not in ext.tree.marker.calls_seen
+                           and not any(r.target == self.calls[c] and r.source == path for r in ext.tree.marker.refs)]
+                for call in missing:
+                    note = self.sources[self.calls[call] + ".md"]
+                    raise EditionError(f"docs/{note.path}", note.meta_line("call"),
+                                       f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)")
+        self.call_order = []
+        for ref in self.refs:
+            if ref.source == self.text_page and ref.target.startswith("notes/") and ref.target not in self.call_order:
+                self.call_order.append(ref.target)
+        for key in sorted(k for k in self.entries if k.startswith("notes/")):
+            if key not in self.call_order:
+                self.call_order.append(key)
+        for key in self.call_order:
+            for wid in self.entries[key].get("cites") or []:
+                if str(wid) in self.works:
+                    self.works[str(wid)].cited_by.append(key)
+        return self
+
+    def _check_links_in_meta(self, src: Source) -> None:
+        for slug in src.meta.get("related") or []:
+            if f"glossaire/{slug}" not in self.entries:
+                raise EditionError(f"docs/{src.path}", src.line_of(str(slug), src.meta_line("related")),
+                                   f"« related » cite « {slug} », qui n’existe pas dans le glossaire : créez docs/glossaire/{slug}.md ou corrigez")
+        for wid in src.meta.get("cites") or []:
+            if str(wid) not in self.works:
+                raise EditionError(f"docs/{src.path}", src.line_of(str(wid), src.meta_line("cites")),
+                                   f"« cites » cite « {wid} », absent de la bibliographie : ajoutez-le à « works » dans docs/bibliographie.md")
+
+    # -- queries ------------------------------------------------------------
+    def page_for_body(self, lines: list[str]) -> str | None:
+        return self._body_lookup.get(_normal("\n".join(lines)))
+
+    def preview_id(self, key: str) -> str:
+        return "apercu-" + key.replace("/", "-")
+
+    def archive_link(self, url: str, year: str) -> etree.Element:
+        a = etree.Element("a", {
+            "href": self.archive_url.format(year=year, url=url),
+            "class": "ed-archive ed-generated",
+            "rel": "external noreferrer",
+            "aria-label": f"copie archivée ({year}) sur web.archive.org",
+        })
+        a.text = "archive"
+        return a
+
+    def lang_of(self, text: str, page: str) -> str | None:
+        if text in self._lang:
+            return self._lang[text]
+        src = self.sources.get(page)
+        if src and text in [str(x) for x in src.meta.get("en") or []]:
+            return "en"
+        return None
+
+    def lang_pattern(self, page: str):
+        if page not in self._patterns:
+            phrases = set(self._lang)
+            src = self.sources.get(page)
+            if src:
+                phrases |= {str(x) for x in src.meta.get("en") or []}
+            if phrases:
+                alt = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+                self._patterns[page] = re.compile(rf"(?<!\w)({alt})(?!\w)")
+            else:
+                self._patterns[page] = None
+        return self._patterns[page]
+
+    def refs_to(self, key: str) -> list[Ref]:
+        refs = [r for r in self.refs if r.target == key]
+        return sorted(refs, key=lambda r: (self.rank(r.source), ))  # stable: keeps document order
+
+    def rank(self, path: str) -> tuple:
+        if path == self.text_page:
+            return (0, 0, "")
+        key = path[:-3]
+        if key in self.call_order:
+            return (1, self.call_order.index(key), "")
+        if path.startswith("glossaire/"):
+            return (2, 0, path)
+        if path.startswith("noms/"):
+            return (3, 0, path)
+        return (4, 0, path)
+
+    def label(self, ref: Ref) -> str:
+        src = self.sources[ref.source]
+        if ref.source == self.text_page:
+            m = re.fullmatch(r"p(\d+)", ref.anchor)
+            if m:
+                return f"Le texte, §\u00a0{m.group(1)}"
+            if ref.anchor.startswith("note-"):
+                return f"Le texte, note\u00a0{ref.anchor[5:]}"
+            return {"epigraphe": "Le texte, épigraphe", "cadre": "Le texte, présentation du blog"}.get(ref.anchor, "Le texte")
+        if src.section == "note":
+            return self.note_label(src.key)
+        if src.section == "glossaire":
+            return f"Glossaire\u00a0: {src.title}"
+        if src.section == "nom":
+            return f"Index des noms\u00a0: {src.title}"
+        return src.title
+
+    def note_label(self, key: str) -> str:
+        call = str(self.entries[key]["call"])
+        return "Note astérisque" if not call.isdigit() else f"Note\u00a0{call}"
+
+
+def _normal(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").expandtabs(4).strip("\n").split("\n"))
+
+
+_CACHE: dict[str, tuple[tuple, Catalog]] = {}
+
+
+def signature(docs_dir: Path) -> tuple:
+    out = []
+    for p in sorted(docs_dir.rglob("*.md")):
+        st = p.stat()
+        out.append((p.as_posix(), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def get_catalog(docs_dir: Path, text_page: str, archive_url: str) -> Catalog:
+    """The catalog for docs_dir, rebuilt only when a source changed."""
+    docs_dir = Path(docs_dir).resolve()
+    sig = (signature(docs_dir), text_page, archive_url)
+    cached = _CACHE.get(str(docs_dir))
+    if cached and cached[0] == sig:
+        return cached[1]
+    catalog = Catalog(docs_dir, text_page, archive_url).build()
+    _CACHE[str(docs_dir)] = (sig, catalog)
+    return catalog

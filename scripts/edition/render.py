@@ -1,0 +1,324 @@
+"""HTML that the edition generates from its index: previews, backlinks, lists, note heads."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import posixpath
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+
+from .biblio import csl_json, format_work
+from .content import KINDS
+from .refs import add_class, insert_twin, relative
+
+NBSP = "\u00a0"
+
+
+def el(tag: str, text: str | None = None, parent: etree.Element | None = None, **attrs) -> etree.Element:
+    attrs = {("class" if k == "cls" else k.replace("_", "-")): str(v) for k, v in attrs.items() if v is not None}
+    node = etree.SubElement(parent, tag, attrs) if parent is not None else etree.Element(tag, attrs)
+    if text:
+        node.text = text
+    return node
+
+
+def link(page: str, target: str, text: str, parent=None, **attrs) -> etree.Element:
+    """A generated link (not enriched again) from page to a docs-relative target."""
+    path, _, frag = target.partition("#")
+    href = relative(page, path) + (f"#{frag}" if frag else "")
+    cls = ("ed-generated " + attrs.pop("cls", "")).strip()
+    return el("a", text, parent, href=href, cls=cls, **attrs)
+
+
+def heading(text: str, hid: str, level: int = 2) -> etree.Element:
+    return el(f"h{level}", text, id=hid)
+
+
+def sort_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"^[«\"“( ]+", "", folded).casefold()
+
+
+def entry_name(meta: dict) -> str:
+    title = str(meta.get("title"))
+    short = meta.get("short")
+    return f"{title} ({short})" if short and short not in title else title
+
+
+def sources_block(catalog, sources: list[dict]) -> list[etree.Element]:
+    if not sources:
+        return []
+    ul = el("ul", cls="ed-sources")
+    for s in sources:
+        li = el("li", parent=ul)
+        a = el("a", str(s["title"]), li, href=str(s["url"]), cls="ed-external ed-generated", rel="external noreferrer")
+        a.tail = " ("
+        twin = catalog.archive_link(str(s["url"]), str(s["year"]))
+        li.append(twin)
+        twin.tail = ")"
+    return [heading("Sources", "sources"), ul]
+
+
+def snippet(ref, width: int = 90) -> tuple[str, str, str]:
+    before = ref.block_text[:ref.offset]
+    after = ref.block_text[ref.offset:]
+    shown = ref.text if after.startswith(ref.text) else ""
+    after = after[len(shown):]
+    if len(before) > width:
+        cut = before[-width:]
+        before = "…" + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
+    if len(after) > width:
+        cut = after[:width]
+        after = (cut[:cut.rfind(" ")] if " " in cut else cut) + "…"
+    return before.lstrip(), shown, after.rstrip()
+
+
+def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Element]:
+    refs = [r for r in catalog.refs_to(key) if r.id not in exclude]
+    out = [heading("Renvois dans l’édition", "renvois")]
+    if not refs:
+        out.append(el("p", "Aucune page de l’édition ne renvoie encore ici.", cls="ed-backlinks-empty"))
+        return out
+    count = el("p", cls="ed-backlinks-count")
+    count.text = f"{len(refs)} renvoi{'s' if len(refs) > 1 else ''}, calculé{'s' if len(refs) > 1 else ''} à partir des sources\u00a0:"
+    out.append(count)
+    ul = el("ul", cls="ed-backlinks")
+    for ref in refs:
+        li = el("li", parent=ul)
+        link(page, f"{ref.source}#{ref.id}", catalog.label(ref), li, cls="ed-backlink")
+        before, shown, after = snippet(ref)
+        quote = el("span", parent=li, cls="ed-snippet")
+        quote.text = f" — «{NBSP}{before}"
+        mark = el("mark", shown or "", quote)
+        mark.tail = f"{after}{NBSP}»"
+        if not shown:
+            quote.remove(mark)
+            quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
+    out.append(ul)
+    return out
+
+
+def definition_block(meta: dict) -> etree.Element:
+    p = el("p", cls="ed-definition")
+    if meta.get("short"):
+        el("strong", str(meta["short"]), p).tail = f"{NBSP}: "
+    tail = str(meta["definition"]).strip()
+    if len(p):
+        p[-1].tail += tail
+    else:
+        p.text = tail
+    return p
+
+
+def related_block(catalog, meta: dict, page: str) -> list[etree.Element]:
+    related = meta.get("related") or []
+    if not related:
+        return []
+    ul = el("ul", cls="ed-related")
+    for slug in related:
+        li = el("li", parent=ul)
+        link(page, f"glossaire/{slug}.md", entry_name(catalog.entries[f"glossaire/{slug}"]), li)
+    return [heading("Voir aussi", "voir-aussi"), ul]
+
+
+def preview_container(catalog, keys: list[str]) -> etree.Element | None:
+    if not keys:
+        return None
+    box = el("div", cls="ed-previews", hidden="hidden")
+    for key in keys:
+        meta = catalog.entries[key]
+        item = el("div", parent=box, id=catalog.preview_id(key), cls="ed-preview-content")
+        if key.startswith("notes/"):
+            title = catalog.note_label(key)
+            call = str(meta["call"])
+            text = " ".join("".join(e.itertext()) for e in catalog.witness.get(call, [])).strip()
+            text = text or str(meta.get("definition") or meta.get("title"))
+        else:
+            title = entry_name(meta)
+            text = str(meta["definition"]).strip()
+        el("strong", title, item).tail = f"{NBSP}: "
+        item[-1].tail += text
+    return box
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence of ``text`` containing position ``offset``."""
+    start = 0
+    for m in re.finditer(r"[.?!…]\s+(?=[«A-ZÀ-Ý“])", text[:offset]):
+        start = m.end()
+    m = re.search(r"[.?!…](\s*»)?(\s|$)", text[offset:])
+    end = offset + m.end() if m else len(text)
+    return text[start:end].strip()
+
+
+def note_head(catalog, key: str, page: str) -> list[etree.Element]:
+    meta = catalog.entries[key]
+    call = str(meta["call"])
+    out = []
+    calls = [r for r in catalog.refs if r.source == catalog.text_page and r.target == key]
+    out.append(heading("La note dans le texte", "note"))
+    box = el("blockquote", cls="ed-witness")
+    witness = catalog.witness.get(call)
+    if witness:
+        for item in witness:
+            item = copy.deepcopy(item)
+            for node in list(item.iter()):
+                node.attrib.pop("id", None)
+                node.attrib.pop("aria-describedby", None)
+                for child in list(node):
+                    if child.tag == "a" and child.get("data-archive"):
+                        insert_twin(catalog, node, child)
+            for a in item.iter("a"):
+                add_class(a, "ed-generated")
+                href = a.get("href") or ""
+                if href.endswith(".md") or ".md#" in href:
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(catalog.text_page), href))
+                    path, _, frag = target.partition("#")
+                    a.set("href", relative(page, path) + (f"#{frag}" if frag else ""))
+            box.append(item)
+    else:
+        el("p", "Cet appel n’a pas de note dans la reproduction\u00a0: il n’y a pas de texte de note à afficher.", box, cls="ed-witness-missing")
+    out.append(box)
+    if calls:
+        ref = calls[0]
+        out.append(heading("Contexte", "contexte"))
+        q = el("blockquote", cls="ed-context")
+        el("p", f"«{NBSP}{sentence_around(ref.block_text, ref.offset)}{NBSP}»", q)
+        out.append(q)
+        p = el("p", cls="ed-back")
+        label = catalog.label(ref).replace("Le texte, ", "")
+        link(page, f"{catalog.text_page}#{ref.id}", f"Revenir à l’appel de note dans le texte ({label})", p, cls="md-button")
+        out.append(p)
+    cites = [catalog.works[str(w)] for w in meta.get("cites") or []]
+    if cites:
+        out.append(heading("Référence complète", "reference"))
+        ul = el("ul", cls="ed-references")
+        for work in cites:
+            li = el("li", parent=ul)
+            li.append(_work_element(catalog, work.data))
+        out.append(ul)
+    return out
+
+
+def _work_element(catalog, data: dict) -> etree.Element:
+    span = format_work(data, catalog.archive_url)
+    for a in list(span.iter("a")):
+        a.set("class", "ed-external ed-generated")
+        a.set("rel", "external noreferrer")
+        year = a.attrib.pop("data-archive", None)
+        if year:
+            idx = list(span).index(a)
+            twin = catalog.archive_link(a.get("href"), year)
+            twin.tail = ")" + (a.tail or "")
+            a.tail = " ("
+            span.insert(idx + 1, twin)
+    return span
+
+
+def prevnext(catalog, key: str, page: str) -> etree.Element:
+    order = catalog.call_order
+    i = order.index(key)
+    nav = el("nav", cls="ed-prevnext", aria_label="Notes précédente et suivante")
+    if i > 0:
+        link(page, order[i - 1] + ".md", f"← {catalog.note_label(order[i - 1])}", nav, rel="prev")
+    if i + 1 < len(order):
+        link(page, order[i + 1] + ".md", f"{catalog.note_label(order[i + 1])} →", nav, rel="next")
+    return nav
+
+
+def glossary_list(catalog, page: str) -> list[etree.Element]:
+    entries = sorted((k for k in catalog.entries if k.startswith("glossaire/")),
+                     key=lambda k: sort_key(str(catalog.entries[k].get("sort") or catalog.entries[k]["title"])))
+    groups: dict[str, list[str]] = {}
+    for k in entries:
+        meta = catalog.entries[k]
+        letter = sort_key(str(meta.get("sort") or meta["title"]))[:1].upper()
+        groups.setdefault(letter, []).append(k)
+    nav = el("nav", cls="ed-letters", aria_label="Aller à la lettre")
+    for letter in groups:
+        el("a", letter, nav, href=f"#lettre-{letter.lower()}", cls="ed-generated")
+    out = [nav]
+    for letter, keys in groups.items():
+        out.append(heading(letter, f"lettre-{letter.lower()}"))
+        out.append(_entry_list(catalog, keys, page))
+    return out
+
+
+def _entry_list(catalog, keys, page) -> etree.Element:
+    dl = el("dl", cls="ed-entries")
+    for k in keys:
+        meta = catalog.entries[k]
+        dt = el("dt", parent=dl)
+        a = link(page, k + ".md", entry_name(meta), dt)
+        if meta.get("lang"):
+            a.set("lang", str(meta["lang"]))
+        el("dd", str(meta["definition"]).strip(), dl)
+    return dl
+
+
+def names_list(catalog, page: str) -> list[etree.Element]:
+    out = []
+    nav = el("nav", cls="ed-letters", aria_label="Aller à la rubrique")
+    out.append(nav)
+    for kind, label in KINDS.items():
+        keys = sorted((k for k in catalog.entries if k.startswith("noms/") and catalog.entries[k].get("kind") == kind),
+                      key=lambda k: sort_key(str(catalog.entries[k].get("sort") or catalog.entries[k]["title"])))
+        if not keys:
+            continue
+        el("a", label, nav, href=f"#{kind}s", cls="ed-generated")
+        out.append(heading(label, f"{kind}s"))
+        out.append(_entry_list(catalog, keys, page))
+    return out
+
+
+def notes_list(catalog, page: str) -> list[etree.Element]:
+    ol = el("ul", cls="ed-notes-list")
+    for key in catalog.call_order:
+        meta = catalog.entries[key]
+        li = el("li", parent=ol)
+        link(page, key + ".md", str(meta["title"]), li)
+        call = str(meta["call"])
+        witness = " ".join("".join(e.itertext()) for e in catalog.witness.get(call, [])).strip()
+        if witness:
+            el("span", f" — «{NBSP}{witness}{NBSP}»", li, cls="ed-snippet")
+    return [ol]
+
+
+def bibliography(catalog, page: str) -> list[etree.Element]:
+    out = []
+    groups: dict[str, list] = {}
+    for work in catalog.works.values():
+        groups.setdefault(str(work.data.get("group") or "Autres références"), []).append(work)
+    for i, (group, works) in enumerate(groups.items(), 1):
+        out.append(heading(group, f"groupe-{i}"))
+        ul = el("ul", cls="ed-bibliography")
+        for work in works:
+            li = el("li", parent=ul, id=f"ref-{work.id}")
+            li.append(_work_element(catalog, work.data))
+            if work.cited_by:
+                p = el("span", " Cité dans\u00a0: ", li, cls="ed-cited-by")
+                for j, key in enumerate(work.cited_by):
+                    a = link(page, key + ".md", catalog.note_label(key), p)
+                    a.tail = ", " if j + 1 < len(work.cited_by) else "."
+        out.append(ul)
+    data = csl_json([w.data for w in catalog.works.values()])
+    out.append(heading("Exporter", "exporter"))
+    p = el("p")
+    a = el("a", "Télécharger la bibliographie (CSL-JSON, pour Zotero)", p,
+           href="data:application/vnd.citationstyles.csl+json;base64," + base64.b64encode(data.encode()).decode(),
+           download="safe-city-bibliographie.json", cls="md-button ed-generated", id="export-csl")
+    a.tail = ""
+    out.append(p)
+    out.append(el("p", "Dans Zotero\u00a0: Fichier → Importer…, puis choisir le fichier téléchargé.", cls="ed-hint"))
+    return out
+
+
+DIRECTIVE_RENDERERS = {
+    "liste-glossaire": glossary_list,
+    "liste-noms": names_list,
+    "liste-notes": notes_list,
+    "bibliographie": bibliography,
+}

@@ -108,16 +108,29 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     return meta, text[m.end():], body_line
 
 
-def read_sources(docs_dir: Path) -> list[Source]:
-    """Every Markdown file under docs_dir, in a fixed (sorted) order."""
+def _raise(error: EditionError) -> None:
+    raise error
+
+
+def read_sources(docs_dir: Path, fail=_raise) -> list[Source]:
+    """Every Markdown file under docs_dir, in a fixed (sorted) order.
+
+    A file whose front matter cannot be read is reported through ``fail`` and kept
+    with empty metadata, so that one broken file does not hide the others' problems.
+    """
     out = []
     for file in sorted(docs_dir.rglob("*.md"), key=lambda p: p.relative_to(docs_dir).as_posix()):
         rel = file.relative_to(docs_dir).as_posix()
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise EditionError(f"docs/{rel}", None, "fichier illisible : enregistrez-le en UTF-8") from None
-        meta, body, body_line = split_front_matter(text, f"docs/{rel}")
+            fail(EditionError(f"docs/{rel}", None, "fichier illisible : enregistrez-le en UTF-8"))
+            continue
+        try:
+            meta, body, body_line = split_front_matter(text, f"docs/{rel}")
+        except EditionError as error:
+            fail(error)
+            meta, body, body_line = {"title": PurePosixPath(rel).stem, "_broken": True}, "", 1
         out.append(Source(rel, meta, body, body_line, text.replace("\r\n", "\n")))
     return out
 
@@ -147,6 +160,8 @@ def _check_sources(src: Source) -> None:
 def validate(src: Source) -> None:
     """Check the front matter fields the machinery needs for this kind of page."""
     section = src.section
+    if src.meta.get("_broken"):
+        return
     if section in ("glossaire", "nom"):
         _require(src, "title", "le nom de l’entrée")
         _require(src, "definition", "une phrase de définition (elle sert d’aperçu)")

@@ -23,7 +23,7 @@ from .refs import Marker, Ref, classes, clean_text
 DIRECTIVE = re.compile(r"^\s*<!--\s*edition\s*:\s*([\w-]+)\s*-->\s*$")
 DIRECTIVE_TOKEN = "EDITIONDIRECTIVE:"
 DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie")
-BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list"]
+BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list", "toc"]
 
 
 class DirectivePreprocessor(Preprocessor):
@@ -54,10 +54,20 @@ class _IndexTree(Treeprocessor):
         super().__init__(md)
         self.catalog, self.page = catalog, page
         self.marker = None
+        self.ids: list[str] = []
 
     def run(self, root):
         self.marker = Marker(self.catalog, self.page, render=False)
         self.marker.run(root)
+        self.ids = [el.get("id") for el in root.iter() if el.get("id")]
+        seen = set()
+        src = self.catalog.sources[self.page]
+        for anchor in self.ids:
+            if anchor in seen:
+                line = src.text.find("#" + anchor, src.text.find("#" + anchor) + 1)
+                self.catalog.fail(EditionError(f"docs/{self.page}", src.text.count("\n", 0, line) + 1 if line >= 0 else None,
+                                               f"ancre « #{anchor} » en double dans la page : chaque ancre doit être unique"))
+            seen.add(anchor)
         if self.page == self.catalog.text_page:
             for li in root.iter("li"):
                 lid = li.get("id") or ""
@@ -95,7 +105,9 @@ class Catalog:
     """Sources, entries, works and cross-references of one docs directory."""
 
     def __init__(self, docs_dir: Path, text_page: str = "texte.md",
-                 archive_url: str = "https://web.archive.org/web/{year}/{url}"):
+                 archive_url: str = "https://web.archive.org/web/{year}/{url}", collect: bool = False):
+        self.collect = collect
+        self.errors: list[EditionError] = []
         self.docs_dir = Path(docs_dir)
         self.text_page = text_page
         self.archive_url = archive_url
@@ -105,16 +117,35 @@ class Catalog:
         self.works: dict[str, Work] = {}
         self.witness: dict[str, list[etree.Element]] = {}
         self.refs: list[Ref] = []
+        self.ids: dict[str, list[str]] = {}  # page -> ids in the rendered page (index mode)
+        self.call_order: list[str] = []
         self._lang: dict[str, str] = {}
         self._patterns: dict[str, re.Pattern | None] = {}
         self._body_lookup: dict[str, str] = {}
 
+    def fail(self, error: EditionError) -> None:
+        """Raise the error, or (when checking) record it and go on."""
+        if not self.collect:
+            raise error
+        if str(error) not in {str(e) for e in self.errors}:
+            self.errors.append(error)
+
     # -- building -----------------------------------------------------------
     def build(self) -> "Catalog":
+        try:
+            self._build()
+        except EditionError as error:
+            self.fail(error)
+        return self
+
+    def _build(self) -> None:
         if not self.docs_dir.is_dir():
             raise EditionError(str(self.docs_dir), None, "dossier des sources introuvable (option docs_dir de l’extension edition)")
-        for src in read_sources(self.docs_dir):
-            validate(src)
+        for src in read_sources(self.docs_dir, self.fail):
+            try:
+                validate(src)
+            except EditionError as error:
+                self.fail(error)
             self.sources[src.path] = src
             self._body_lookup.setdefault(_normal(src.body), src.path)
             if src.section:
@@ -122,11 +153,15 @@ class Catalog:
             if src.section == "note":
                 call = str(src.meta["call"])
                 if call in self.calls:
-                    raise EditionError(f"docs/{src.path}", src.meta_line("call"),
-                                       f"l’appel « {call} » a déjà sa page ({self.calls[call]}.md) : changez « call »")
+                    self.fail(EditionError(f"docs/{src.path}", src.meta_line("call"),
+                                           f"l’appel « {call} » a déjà sa page ({self.calls[call]}.md) : changez « call »"))
+                    continue
                 self.calls[call] = src.key
         if "bibliographie.md" in self.sources:
-            self.works = read_works(self.sources["bibliographie.md"])
+            try:
+                self.works = read_works(self.sources["bibliographie.md"])
+            except EditionError as error:
+                self.fail(error)
         for src in self.sources.values():
             self._check_links_in_meta(src)
         for key, meta in self.entries.items():
@@ -139,15 +174,20 @@ class Catalog:
         for path, src in self.sources.items():
             ext = _IndexExt(self, path)
             md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])
-            md.convert(src.body)
+            try:
+                md.convert(src.body)
+            except EditionError as error:
+                self.fail(error)
+                continue
             self.refs.extend(ext.tree.marker.refs)
+            self.ids[path] = ext.tree.ids
             if path == self.text_page:
                 missing = [c for c in self.calls if c not in ext.tree.marker.calls_seen
                            and not any(r.target == self.calls[c] and r.source == path for r in ext.tree.marker.refs)]
                 for call in missing:
                     note = self.sources[self.calls[call] + ".md"]
-                    raise EditionError(f"docs/{note.path}", note.meta_line("call"),
-                                       f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)")
+                    self.fail(EditionError(f"docs/{note.path}", note.meta_line("call"),
+                                           f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)"))
         self.call_order = []
         for ref in self.refs:
             if ref.source == self.text_page and ref.target.startswith("notes/") and ref.target not in self.call_order:
@@ -159,17 +199,16 @@ class Catalog:
             for wid in self.entries[key].get("cites") or []:
                 if str(wid) in self.works:
                     self.works[str(wid)].cited_by.append(key)
-        return self
 
     def _check_links_in_meta(self, src: Source) -> None:
         for slug in src.meta.get("related") or []:
             if f"glossaire/{slug}" not in self.entries:
-                raise EditionError(f"docs/{src.path}", src.line_of(str(slug), src.meta_line("related")),
-                                   f"« related » cite « {slug} », qui n’existe pas dans le glossaire : créez docs/glossaire/{slug}.md ou corrigez")
+                self.fail(EditionError(f"docs/{src.path}", src.line_of(str(slug), src.meta_line("related")),
+                                   f"« related » cite « {slug} », qui n’existe pas dans le glossaire : créez docs/glossaire/{slug}.md ou corrigez"))
         for wid in src.meta.get("cites") or []:
             if str(wid) not in self.works:
-                raise EditionError(f"docs/{src.path}", src.line_of(str(wid), src.meta_line("cites")),
-                                   f"« cites » cite « {wid} », absent de la bibliographie : ajoutez-le à « works » dans docs/bibliographie.md")
+                self.fail(EditionError(f"docs/{src.path}", src.line_of(str(wid), src.meta_line("cites")),
+                                   f"« cites » cite « {wid} », absent de la bibliographie : ajoutez-le à « works » dans docs/bibliographie.md"))
 
     # -- queries ------------------------------------------------------------
     def page_for_body(self, lines: list[str]) -> str | None:
@@ -183,7 +222,7 @@ class Catalog:
             "href": self.archive_url.format(year=year, url=url),
             "class": "ed-archive ed-generated",
             "rel": "external noreferrer",
-            "aria-label": f"copie archivée ({year}) sur web.archive.org",
+            "aria-label": "archive (copie sur web.archive.org)",
         })
         a.text = "archive"
         return a

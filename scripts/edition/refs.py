@@ -141,8 +141,8 @@ class Marker:
             if key not in self.catalog.entries:
                 if self.page in self.catalog.sources:
                     line = src.line_of(href.split("#")[0]) if src else None
-                    raise EditionError(f"docs/{self.page}", line,
-                                       f"renvoi vers « {href} », qui n’existe pas : créez docs/{path} ou corrigez le lien")
+                    self.catalog.fail(EditionError(f"docs/{self.page}", line,
+                                      f"renvoi vers « {href} », qui n’existe pas : créez docs/{path} ou corrigez le lien"))
                 continue
             if path == self.page:
                 continue
@@ -161,8 +161,9 @@ class Marker:
             a = sup.find("a")
             if n not in calls:
                 line = src.line_of(f"[^{n}]") if src else None
-                raise EditionError(f"docs/{self.page}", line,
-                                   f"appel de note [^{n}] sans page de note : créez docs/notes/{n}.md avec « call: \"{n}\" »")
+                self.catalog.fail(EditionError(f"docs/{self.page}", line,
+                                  f"appel de note [^{n}] sans page de note : créez docs/notes/{n}.md avec « call: \"{n}\" »"))
+                continue
             seen.add(n)
             sup.set("id", f"appel-{n}")
             if a is not None:
@@ -228,8 +229,8 @@ class Marker:
         year = a.get("data-archive")
         if not year or not re.fullmatch(r"\d{4}", year):
             if self.page in self.catalog.sources and src is not None:
-                raise EditionError(f"docs/{self.page}", src.line_of(a.get("href")),
-                                   f"lien externe sans archive : ajoutez {{data-archive=\"AAAA\"}} après le lien vers {a.get('href')}")
+                self.catalog.fail(EditionError(f"docs/{self.page}", src.line_of(a.get("href")),
+                                  f"lien externe sans archive : ajoutez {{data-archive=\"AAAA\"}} après le lien vers {a.get('href')}"))
             return
         if self.render:
             insert_twin(self.catalog, parents[a], a)

@@ -78,8 +78,18 @@ class _EditionTree(Treeprocessor):
                     for j, node in enumerate(new):
                         parent.insert(idx + j, node)
 
+    def title(self, root, src):
+        """The page's h1, from its front matter (with the term's language), unless the body has one."""
+        if any(el.tag == "h1" for el in root.iter()):
+            return
+        h1 = render.el("h1", src.title, id="titre")
+        if src.meta.get("lang"):
+            h1.set("lang", str(src.meta["lang"]))
+        root.insert(0, h1)
+
     def entry_page(self, root, catalog, src):
         root.insert(0, render.definition_block(src.meta))
+        self.title(root, src)
         for node in render.related_block(catalog, src.meta, src.path):
             root.append(node)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
@@ -90,6 +100,7 @@ class _EditionTree(Treeprocessor):
     def note_page(self, root, catalog, src):
         for i, node in enumerate(render.note_head(catalog, src.key, src.path)):
             root.insert(i, node)
+        self.title(root, src)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
         calls = {r.id for r in catalog.refs if r.source == catalog.text_page and r.target == src.key}

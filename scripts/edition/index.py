@@ -167,8 +167,9 @@ class Catalog:
         for key, meta in self.entries.items():
             if meta.get("lang"):
                 for phrase in [meta.get("title"), meta.get("short")] + list(meta.get("forms") or []):
+                    phrase = str(phrase or "").strip("«» \u00a0")
                     if phrase:
-                        self._lang.setdefault(str(phrase), str(meta["lang"]))
+                        self._lang.setdefault(phrase, str(meta["lang"]))
         if self.text_page not in self.sources:
             raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable")
         for path, src in self.sources.items():

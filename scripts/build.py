@@ -1,0 +1,78 @@
+"""Build the whole edition: content check, strict MkDocs build, then the extra outputs.
+
+    python scripts/build.py [--site DIR] [--skip STEP ...]
+
+Steps after the MkDocs build are modules of scripts/publish/ with a ``run(site: Path, root: Path)``
+function, in this order: cards (link-preview images), pdf (the edition as a PDF),
+offline (a zip that works from file://), headers (security headers for static hosts).
+A step reports bad input with one line and exits non-zero; nothing is written outside
+the site directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS = ["cards", "pdf", "offline", "headers"]
+
+
+def source_date_epoch() -> str:
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        return out or "1640995200"
+    except (OSError, subprocess.CalledProcessError):
+        return "1640995200"
+
+
+def mkdocs_build(site: Path, root: Path = ROOT, extra_env: dict | None = None) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(), "NO_MKDOCS_2_WARNING": "1",
+           **(extra_env or {})}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                          cwd=root, env=env, capture_output=True, text=True)
+    problems = [line for line in (proc.stdout + proc.stderr).splitlines()
+                if line.startswith(("ERROR", "WARNING")) and "Aborted with" not in line
+                and "Error reading page" not in line]
+    if proc.returncode != 0 or problems:
+        for line in problems or (proc.stdout + proc.stderr).strip().splitlines()[-5:]:
+            print(line.split("-  ", 1)[-1].strip(), file=sys.stderr)
+        raise SystemExit(1)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Construit l’édition complète.")
+    ap.add_argument("--site", default=str(ROOT / "site"), help="dossier de sortie (site/ par défaut)")
+    ap.add_argument("--skip", nargs="*", default=[], choices=STEPS, help="étapes à omettre")
+    args = ap.parse_args(argv)
+    site = Path(args.site).resolve()
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        check = importlib.import_module("edition.check")
+    except ModuleNotFoundError:
+        check = None
+    if check is not None and check.main([str(ROOT / "docs")]) != 0:
+        return 1
+    t0 = time.perf_counter()
+    mkdocs_build(site)
+    print(f"site construit dans {site} ({time.perf_counter() - t0:.1f} s)")
+    for step in STEPS:
+        if step in args.skip:
+            continue
+        module = importlib.import_module(f"publish.{step}")
+        t0 = time.perf_counter()
+        module.run(site, ROOT)
+        print(f"  {step} : fait ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Outputs made from the built site: card images, PDF, offline copy, host headers."""

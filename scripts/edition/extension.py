@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import render
 from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
-from .refs import Marker, add_class
+from .refs import Marker, add_class, insert_aliases
 
 
 class _PagePreprocessor(Preprocessor):
@@ -126,6 +126,21 @@ class _EditionTree(Treeprocessor):
             add_class(p, "ed-par")
 
 
+class _AliasTree(Treeprocessor):
+    """``aliases: {ancienne-ancre: nouvelle-ancre}`` in a page's front matter: the old
+    anchor keeps working. Runs with ``toc`` (priority 5, registered after it), so that
+    headings have their ids, and before MkDocs collects the page's anchors."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        src = self.ext.catalog.sources.get(self.ext.page) if self.ext.catalog else None
+        if src is not None:
+            insert_aliases(root, src.meta.get("aliases"))
+
+
 class EditionExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
@@ -143,6 +158,7 @@ class EditionExtension(Extension):
         md.preprocessors.register(_PagePreprocessor(md, self), "edition-page", 40)
         md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
         md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
+        md.treeprocessors.register(_AliasTree(md, self), "edition-aliases", 5)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

@@ -291,3 +291,35 @@ def insert_twin(catalog, parent: etree.Element, a: etree.Element) -> None:
     twin.tail = ")" + (a.tail or "")
     a.tail = "\u00a0("
     parent.insert(idx + 1, twin)
+
+
+def insert_aliases(root: etree.Element, aliases) -> None:
+    """Keep renamed anchors working: for each ``old: new`` of the page's ``aliases``
+    front matter, an empty ``<span id="old"></span>`` right before the element whose id
+    is ``new`` (a heading not yet given its id by ``toc`` is found by its slug).
+    Aliases that cannot apply are left out here; ``edition.check`` reports them."""
+    if not isinstance(aliases, dict) or not aliases:
+        return
+    parents = parent_map(root)
+    ids = {el.get("id"): el for el in root.iter() if el.get("id")}
+    for old, new in aliases.items():
+        old, new = str(old).lstrip("#"), str(new).lstrip("#")
+        if not old or old in ids:
+            continue
+        target = ids.get(new) or _heading_with_slug(root, new)
+        if target is None or target not in parents:
+            continue
+        parent = parents[target]
+        span = etree.Element("span", {"id": old})
+        parent.insert(list(parent).index(target), span)
+        ids[old] = span
+
+
+def _heading_with_slug(root: etree.Element, slug: str):
+    from markdown.extensions.toc import slugify
+    for el in root.iter():
+        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and not el.get("id"):
+            if slugify(clean_text("".join(el.itertext())).strip(), "-") == slug:
+                el.set("id", slug)
+                return el
+    return None

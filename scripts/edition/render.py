@@ -172,6 +172,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
                     if child.tag == "a" and child.get("data-archive"):
                         insert_twin(catalog, node, child)
             for a in item.iter("a"):
+                a.set("class", " ".join(c for c in (a.get("class") or "").split() if not c.startswith("ed-ref")))
                 add_class(a, "ed-generated")
                 href = a.get("href") or ""
                 if href.endswith(".md") or ".md#" in href:
@@ -268,8 +269,8 @@ def names_list(catalog, page: str) -> list[etree.Element]:
                       key=lambda k: sort_key(str(catalog.entries[k].get("sort") or catalog.entries[k]["title"])))
         if not keys:
             continue
-        el("a", label, nav, href=f"#{kind}s", cls="ed-generated")
-        out.append(heading(label, f"{kind}s"))
+        el("a", label, nav, href=f"#{label.lower()}", cls="ed-generated")
+        out.append(heading(label, label.lower()))
         out.append(_entry_list(catalog, keys, page))
     return out
 

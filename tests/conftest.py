@@ -1,0 +1,207 @@
+"""Session fixtures: one strict build of the site, an HTTP server for it, Chromium.
+
+The site is built ONCE per session (`python -m mkdocs build --strict -d <tmp>`, run with the
+interpreter running pytest, i.e. the venv's under `make test`), served from a thread on
+127.0.0.1, and driven with Playwright in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM).
+Playwright's own browser download is not used and not needed.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from helpers import REPO_ROOT, BuildResult, hash_sources, run_build
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Playwright adds --headless itself (headless=True).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# --------------------------------------------------------------------------- the build
+
+@dataclass
+class SessionBuild:
+    result: BuildResult
+    sources_before: dict[str, str]
+    sources_after: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory) -> SessionBuild:
+    """The session's single strict build, with hashes of the sources before and after it.
+    Fails (every test that needs the site) with the build's output if the build fails."""
+    dest = tmp_path_factory.mktemp("site")
+    before = hash_sources(REPO_ROOT)
+    result = run_build(dest)
+    after = hash_sources(REPO_ROOT)
+    build = SessionBuild(result, before, after)
+    if not result.ok:
+        pytest.fail("The strict build of the site failed.\n" + result.describe(), pytrace=False)
+    return build
+
+
+@pytest.fixture(scope="session")
+def site_dir(site_build) -> Path:
+    """Directory of the built site (a temporary directory, never ./site)."""
+    return site_build.result.site_dir
+
+
+# --------------------------------------------------------------------------- HTTP server
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the built site; 404.html (status 404) for missing paths."""
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            body = not_found.read_bytes()
+            self.send_response(404, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    """Base URL (http://127.0.0.1:PORT, no trailing slash) of the built site."""
+    handler = partial(_SiteHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------- Chromium
+
+def chromium_executable() -> str:
+    """$CHROMIUM or /usr/bin/chromium; fails the test session (never skips) if absent."""
+    configured = os.environ.get("CHROMIUM", "").strip()
+    candidate = configured or DEFAULT_CHROMIUM
+    resolved = shutil.which(candidate) if os.sep not in candidate else candidate
+    if not resolved or not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
+        where = f"CHROMIUM={configured!r}" if configured else f"{DEFAULT_CHROMIUM}"
+        pytest.fail(
+            f"No Chromium executable found ({where} does not exist or is not executable).\n"
+            "The browser tests need Debian's Chromium: `apt-get install chromium` "
+            "(as root), or set CHROMIUM=/path/to/chromium.",
+            pytrace=False,
+        )
+    return resolved
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium via Playwright. Playwright's launch() starts it with a fresh,
+    temporary --user-data-dir of its own (removed on close)."""
+    executable = chromium_executable()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the lock installs it
+        pytest.fail(f"playwright is not installed in this environment: {exc}", pytrace=False)
+    pw = sync_playwright().start()
+    try:
+        try:
+            b = pw.chromium.launch(executable_path=executable, headless=True,
+                                   args=CHROMIUM_ARGS, timeout=60_000)
+        except Exception as exc:
+            pytest.fail(f"Chromium at {executable} did not start under Playwright: {exc}",
+                        pytrace=False)
+        yield b
+        b.close()
+    finally:
+        pw.stop()
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob") or parts.hostname == "127.0.0.1"
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a new browser context (locale fr-FR) for each test."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    # Nothing may leave 127.0.0.1: such requests are still recorded (page_watch), then
+    # aborted at once instead of waiting on this machine's closed network.
+    context.route(lambda url: not _is_local(url), lambda route: route.abort())
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+@dataclass
+class PageWatch:
+    """What a page did: console errors, uncaught exceptions, every request URL,
+    failed requests and HTTP error responses."""
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+
+    def external_requests(self, base_url: str) -> list[str]:
+        """Requests that leave the test server: anything but data:, blob: and
+        http(s)://127.0.0.1:<port of base_url>."""
+        base = urlsplit(base_url)
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                continue
+            if (parts.scheme in ("http", "https") and parts.hostname == "127.0.0.1"
+                    and parts.port == base.port):
+                continue
+            out.append(url)
+        return out
+
+
+@pytest.fixture
+def page_watch(page) -> PageWatch:
+    w = PageWatch()
+
+    def on_console(msg):
+        if msg.type == "error":
+            loc = msg.location or {}
+            w.console_errors.append(f"{msg.text} ({loc.get('url', '?')}:{loc.get('lineNumber', '?')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: w.page_errors.append(str(exc)))
+    page.on("request", lambda req: w.requests.append(req.url))
+    page.on("requestfailed", lambda req: w.failed.append(f"{req.url}: {req.failure}"))
+    page.on("response", lambda r: r.status >= 400 and w.bad_responses.append(f"{r.status} {r.url}"))
+    return w

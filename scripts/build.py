@@ -64,6 +64,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     mkdocs_build(site)
     print(f"site construit dans {site} ({time.perf_counter() - t0:.1f} s)")
+    if check is not None and hasattr(check, "write_redirects"):
+        check.write_redirects(site, ROOT)  # old addresses listed in published.yml keep working
     for step in STEPS:
         if step in args.skip:
             continue

@@ -22,6 +22,9 @@ references to entries, external links without ``data-archive``, duplicate anchor
 - unknown front matter fields (typos), file names of entries;
 - published addresses (``published.yml`` next to ``docs/``): every page and anchor that has
   circulated still exists, or is redirected (``redirects:``) or aliased (``aliases:``).
+
+:func:`write_redirects` (a post-build step) writes the pages that send the old addresses of
+``redirects:`` to the new ones; aliases are written by the extension itself.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ import posixpath
 import re
 import sys
 import traceback
-import xml.etree.ElementTree as etree
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -66,20 +68,26 @@ class Problems:
         self._seen: set[str] = set()
 
     def add(self, path: str, line: int | None, message: str) -> None:
-        item = (path, line or 1, message)
+        item = (path, line or (1 if path.endswith((".md", ".yml")) else 0), message)
         key = f"{item[0]}:{item[1]}: {item[2]}"
         if key not in self._seen:
             self._seen.add(key)
             self.items.append(item)
 
-    def add_error(self, error: EditionError) -> None:
+    def add_error(self, error: EditionError, sources=None) -> None:
         # (MkDocs' BuildError overwrites ``message`` with the whole text: take it from str().)
         text, where = str(error), f"{error.path}:{error.line}" if error.line else error.path
-        self.add(error.path, error.line, text[len(where) + 2:] if text.startswith(where + ": ") else text)
+        message = text[len(where) + 2:] if text.startswith(where + ": ") else text
+        line = error.line
+        src = (sources or {}).get(error.path[5:]) if error.path.startswith("docs/") else None
+        quoted = re.search(r"« ([^»]+) »", message)
+        if not line and src is not None and quoted and quoted.group(1) in src.text:
+            line = src.line_of(quoted.group(1))  # e.g. an unknown directive: the line that names it
+        self.add(error.path, line, message)
 
     def lines(self) -> list[str]:
         order = sorted(self.items, key=lambda i: (i[0] != REGISTRY, i[0], i[1]))
-        return [f"{path}:{line}: {message}" for path, line, message in order]
+        return [f"{path}:{line}: {message}" if line else f"{path}: {message}" for path, line, message in order]
 
     def __len__(self):
         return len(self.items)
@@ -101,7 +109,32 @@ class _Page:
         self.ok = False
 
 
-def _probe_extension(probe: _Page):
+class _Stop(Exception):
+    """Raised once a page's tree is complete: the check needs no HTML text."""
+
+
+class _Runner:
+    """One Markdown converter for every page (``page`` and ``probe`` change between pages)."""
+
+    def __init__(self, catalog, extensions):
+        import markdown
+
+        self.catalog, self.page, self.probe = catalog, "", None
+        self.md = markdown.Markdown(extensions=[n for n, _ in extensions] + [_probe_extension(self)],
+                                    extension_configs={n: o for n, o in extensions})
+
+    def render(self, path: str, body: str) -> _Page:
+        self.page, self.probe = path, _Page(self.catalog, path)
+        self.md.reset()
+        try:
+            self.md.convert(body)
+        except _Stop:
+            pass
+        self.probe.ok = True
+        return self.probe
+
+
+def _probe_extension(runner: _Runner):
     from markdown.extensions import Extension
     from markdown.treeprocessors import Treeprocessor
 
@@ -110,6 +143,7 @@ def _probe_extension(probe: _Page):
 
     class Before(Treeprocessor):
         def run(self, root):
+            probe = runner.probe
             probe.body = {el for el in root.iter() if el.get("id")}  # ids the editor wrote
             calls = {el.get("id", "").split(":", 1)[-1] for el in root.iter("sup")
                      if el.get("id", "").startswith("fnref")}
@@ -127,16 +161,18 @@ def _probe_extension(probe: _Page):
 
     class After(Treeprocessor):
         def run(self, root):
+            probe = runner.probe
             probe.ids = [el.get("id") for el in root.iter() if el.get("id")]
             probe.stable_ids = [el.get("id") for el in root.iter()
                                 if el.get("id") and el in probe.body and not GENERATED_ID.match(el.get("id"))]
+            raise _Stop
 
     class Probe(Extension):
         def extendMarkdown(self, md):
-            md.preprocessors.register(DirectivePreprocessor(md, lambda: probe.page), "edition-directives", 25)
+            md.preprocessors.register(DirectivePreprocessor(md, lambda: runner.page), "edition-directives", 25)
             md.treeprocessors.register(Before(md), "check-before", 7)
-            md.treeprocessors.register(_EditionTree(md, probe), "edition", 6)
-            md.treeprocessors.register(_AliasTree(md, probe), "edition-aliases", 5)
+            md.treeprocessors.register(_EditionTree(md, runner), "edition", 6)
+            md.treeprocessors.register(_AliasTree(md, runner), "edition-aliases", 5)
             md.treeprocessors.register(After(md), "check-after", 1)
 
     return Probe()
@@ -189,23 +225,18 @@ def markdown_extensions(root: Path) -> list:
 
 
 def render_pages(catalog, root: Path, problems: Problems) -> dict[str, _Page]:
-    import markdown
-
-    extensions = markdown_extensions(root)
+    runner = _Runner(catalog, markdown_extensions(root))
     pages = {}
     for path, src in catalog.sources.items():
-        probe = _Page(catalog, path)
-        md = markdown.Markdown(extensions=[n for n, _ in extensions] + [_probe_extension(probe)],
-                               extension_configs={n: o for n, o in extensions})
         try:
-            md.convert(src.body)
-            probe.ok = True
+            pages[path] = runner.render(path, src.body)
         except EditionError as error:
             catalog.fail(error)
+            pages[path] = runner.probe
         except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
             if not catalog.errors and not len(problems):
                 problems.add(f"docs/{path}", None, _unexpected(exc))
-        pages[path] = probe
+            pages[path] = runner.probe
     return pages
 
 
@@ -337,7 +368,7 @@ def check_links(catalog, pages: dict[str, _Page], docs_dir: Path, problems: Prob
                 problems.add(where, src.line_of("]()"), "lien sans adresse (« [texte]() ») : ajoutez l’adresse "
                                                         "entre les parenthèses, ou retirez les crochets")
                 continue
-            line = src.line_of(href)
+            line = src.link_line(href)
             if re.match(r"https?://", href):
                 if src.section and href not in urls and tag == "a":
                     problems.add(where, line, f"lien vers {href} absent de « sources » : ajoutez cette source au "
@@ -499,6 +530,29 @@ def register(catalog, pages: dict[str, _Page], reg: Registry) -> int:
     return added
 
 
+def write_redirects(site: Path, root: Path) -> None:
+    """Publish step for page renames (``run(site, root)`` style, to be wired in the build):
+    at each old address of published.yml's ``redirects``, a small page that sends the reader
+    to the new address. Writes only inside ``site``; same output from one build to the next."""
+    problems = Problems()
+    reg = Registry.read(Path(root) / REGISTRY, problems)
+    if reg is None:
+        print(problems.lines()[0], file=sys.stderr)
+        raise SystemExit(1)
+    for old, new in sorted(reg.redirects.items()):
+        folder = Path(site) / old.strip("/")
+        if (folder / "index.html").exists():
+            continue  # a real page is there: the check reports the conflict
+        href = posixpath.relpath(new.rstrip("/") or "/", old.rstrip("/") or "/") + "/"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(
+            "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n"
+            "<meta name=\"robots\" content=\"noindex\">\n<title>Page déplacée</title>\n</head>\n"
+            f"<body>\n<p>Cette page a changé d’adresse : <a href=\"{href}\">{new}</a>.</p>\n</body>\n</html>\n",
+            encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- main
 
 def run(docs_dir: Path, problems: Problems, save: bool = False):
@@ -506,16 +560,18 @@ def run(docs_dir: Path, problems: Problems, save: bool = False):
 
     docs_dir = Path(docs_dir)
     catalog = Catalog(docs_dir, collect=True)
-    catalog.build()
-    for error in catalog.errors:
-        problems.add_error(error)
+    try:
+        catalog.build()
+    finally:
+        for error in catalog.errors:
+            problems.add_error(error, catalog.sources)
     if not docs_dir.is_dir() or catalog.text_page not in catalog.sources:
         return catalog
     for src in catalog.sources.values():
         check_fields(src, problems)
     pages = render_pages(catalog, docs_dir.parent, problems)
     for error in catalog.errors:  # found while rendering
-        problems.add_error(error)
+        problems.add_error(error, catalog.sources)
     check_footnotes(catalog, pages, problems)
     check_links(catalog, pages, docs_dir, problems)
     check_works(catalog, problems)
@@ -560,7 +616,8 @@ def main(argv=None) -> int:
     try:
         catalog = run(Path(args.docs_dir), problems, save=args.enregistrer)
     except Exception as exc:  # noqa: BLE001 - the editor gets one line, never a traceback
-        problems.add(_culprit(exc) or args.docs_dir, None, _unexpected(exc))
+        if not len(problems):  # otherwise most likely a consequence of what is reported
+            problems.add(_culprit(exc) or args.docs_dir, None, _unexpected(exc))
         catalog = None
     if len(problems):
         for line in problems.lines():

@@ -68,6 +68,15 @@ class Source:
             return default if default is not None else self.body_line
         return self.text.count("\n", 0, pos) + 1
 
+    def link_line(self, href: str) -> int | None:
+        """1-based line of a link to ``href`` in the body (not in the front matter)."""
+        start = len(self.text) - len(self.body)
+        for needle in (f"]({href}", f"<{href}>", f"]: {href}", href):
+            pos = self.text.find(needle, start)
+            if pos >= 0:
+                return self.text.count("\n", 0, pos) + 1
+        return self.line_of(href)
+
     def meta_line(self, name: str) -> int:
         m = re.search(rf"^{re.escape(name)}\s*:", self.text, re.M)
         return self.text.count("\n", 0, m.start()) + 1 if m else 1
@@ -87,6 +96,21 @@ class Work:
     cited_by: list[str] = field(default_factory=list)
 
 
+# What libyaml's usual complaints mean for an editor.
+YAML_PROBLEMS = {
+    "could not find expected ':'": "il manque « : » après le nom d’un champ (ou l’indentation est décalée)",
+    "mapping values are not allowed": "un « : » de trop : si la valeur contient « : », mettez-la entre guillemets",
+    "end of stream": "un guillemet ou un crochet n’est pas fermé",
+    "expected ',' or ']'": "un crochet « [ » n’est pas fermé, ou une virgule manque entre deux éléments",
+    "expected ',' or '}'": "une accolade « { » n’est pas fermée, ou une virgule manque entre deux éléments",
+    "cannot start any token": "caractère interdit en début de valeur (tabulation, « @ », « ` ») : indentez avec des espaces, "
+                              "mettez la valeur entre guillemets",
+    "did not find expected key": "l’indentation est décalée : alignez les champs sur le même retrait",
+    "expected <block end>": "l’indentation est décalée : alignez les champs sur le même retrait",
+    "did not find expected '-'": "l’indentation est décalée : alignez les « - » de la liste",
+}
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     text = text.replace("\r\n", "\n")
     m = FRONT_MATTER.match(text)
@@ -100,10 +124,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     except yaml.YAMLError as exc:
         line = 1
         mark = getattr(exc, "problem_mark", None)
+        if str(getattr(exc, "context", "")).startswith(("while scanning a", "while parsing a flow")):
+            mark = getattr(exc, "context_mark", None) or mark  # where the unfinished thing starts
         if mark is not None:
             line = mark.line + 2  # +1 for the opening ---, +1 for 1-based
-        problem = getattr(exc, "problem", None) or "YAML illisible"
-        raise EditionError(path, line, f"front matter mal formé ({problem}) : vérifiez l’indentation et les guillemets") from None
+        problem = str(getattr(exc, "problem", None) or "YAML illisible")
+        hint = next((fr for en, fr in YAML_PROBLEMS.items() if en in problem), "vérifiez l’indentation et les guillemets")
+        raise EditionError(path, line, f"front matter mal formé ({problem}) : {hint}") from None
     if not isinstance(meta, dict):
         raise EditionError(path, 2, "front matter mal formé : il doit contenir des paires « clé: valeur »")
     body_line = text.count("\n", 0, m.end()) + 1
@@ -164,6 +191,9 @@ def validate(src: Source) -> None:
     section = src.section
     if src.meta.get("_broken"):
         return
+    if section and not src.meta:
+        raise EditionError(f"docs/{src.path}", 1, "métadonnées absentes : commencez le fichier par un front matter "
+                                                  "entre deux lignes « --- » (title, definition, sources…), voir le guide du README")
     if section in ("glossaire", "nom"):
         _require(src, "title", "le nom de l’entrée")
         _require(src, "definition", "une phrase de définition (elle sert d’aperçu)")
@@ -179,7 +209,7 @@ def validate(src: Source) -> None:
         _require(src, "title", "le titre de la page de note")
         _require(src, "call", "le numéro de l’appel dans le texte (1, 2, … ou asterisque)")
         if not isinstance(src.meta.get("cites", []), list):
-            raise EditionError(f"docs/{src.path}", src.meta_line("cites"), "« cites » doit être une liste d’identifiants de la bibliographie")
+            raise EditionError(f"docs/{src.path}", src.meta_line("cites"), "« cites » doit être une liste d’identifiants de la bibliographie, par exemple « cites: [courmont-2018] »")
         _check_sources(src)
     for name in ("en",):
         if name in src.meta and not isinstance(src.meta[name], list):

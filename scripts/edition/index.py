@@ -171,7 +171,7 @@ class Catalog:
                     if phrase:
                         self._lang.setdefault(phrase, str(meta["lang"]))
         if self.text_page not in self.sources:
-            raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable")
+            raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable : rétablissez ce fichier")
         for path, src in self.sources.items():
             ext = _IndexExt(self, path)
             md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])
@@ -180,6 +180,8 @@ class Catalog:
             except EditionError as error:
                 self.fail(error)
                 continue
+            if ext.tree.marker is None:  # empty body: Markdown runs no tree processor
+                ext.tree.marker = Marker(self, path, render=False)
             self.refs.extend(ext.tree.marker.refs)
             self.ids[path] = ext.tree.ids
             if path == self.text_page:
@@ -202,11 +204,12 @@ class Catalog:
                     self.works[str(wid)].cited_by.append(key)
 
     def _check_links_in_meta(self, src: Source) -> None:
-        for slug in src.meta.get("related") or []:
+        listed = lambda name: src.meta.get(name) if isinstance(src.meta.get(name), list) else []  # noqa: E731 (else: reported by validate)
+        for slug in listed("related"):
             if f"glossaire/{slug}" not in self.entries:
                 self.fail(EditionError(f"docs/{src.path}", src.line_of(str(slug), src.meta_line("related")),
                                    f"« related » cite « {slug} », qui n’existe pas dans le glossaire : créez docs/glossaire/{slug}.md ou corrigez"))
-        for wid in src.meta.get("cites") or []:
+        for wid in listed("cites"):
             if str(wid) not in self.works:
                 self.fail(EditionError(f"docs/{src.path}", src.line_of(str(wid), src.meta_line("cites")),
                                    f"« cites » cite « {wid} », absent de la bibliographie : ajoutez-le à « works » dans docs/bibliographie.md"))

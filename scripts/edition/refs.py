@@ -140,7 +140,7 @@ class Marker:
                 continue
             if key not in self.catalog.entries:
                 if self.page in self.catalog.sources:
-                    line = src.line_of(href.split("#")[0]) if src else None
+                    line = src.link_line(href.split("#")[0]) if src else None
                     self.catalog.fail(EditionError(f"docs/{self.page}", line,
                                       f"renvoi vers « {href} », qui n’existe pas : créez docs/{path} ou corrigez le lien"))
                 continue
@@ -229,7 +229,7 @@ class Marker:
         year = a.get("data-archive")
         if not year or not re.fullmatch(r"\d{4}", year):
             if self.page in self.catalog.sources and src is not None:
-                self.catalog.fail(EditionError(f"docs/{self.page}", src.line_of(a.get("href")),
+                self.catalog.fail(EditionError(f"docs/{self.page}", src.link_line(a.get("href")),
                                   f"lien externe sans archive : ajoutez {{data-archive=\"AAAA\"}} après le lien vers {a.get('href')}"))
             return
         if self.render:
@@ -306,7 +306,9 @@ def insert_aliases(root: etree.Element, aliases) -> None:
         old, new = str(old).lstrip("#"), str(new).lstrip("#")
         if not old or old in ids:
             continue
-        target = ids.get(new) or _heading_with_slug(root, new)
+        target = ids.get(new)
+        if target is None:  # (not `or`: an element without children is falsy)
+            target = _heading_with_slug(root, new)
         if target is None or target not in parents:
             continue
         parent = parents[target]

@@ -1,0 +1,179 @@
+"""A copy of the site that works without a network, opened from disk (file://), as a zip.
+
+    run(site, root)  ->  site/telechargements/safe-city-edition-annotee-hors-ligne.zip
+
+A second strict MkDocs build, with EDITION_OFFLINE=true, switches on Material's offline plugin
+(mkdocs.yml): pages as plain .html files instead of directory URLs, and the search index as a
+script so that search works from file://. The plugin loads its Web Worker shim
+(iframe-worker, MIT) from unpkg.com; here the shim is shipped inside the copy instead, so that
+nothing is fetched from anywhere. The PDF of the edition (made by the pdf step) goes into the
+copy too, with a LISEZ-MOI.txt. The zip is reproducible: sorted entries, fixed dates (from
+SOURCE_DATE_EPOCH), fixed permissions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+OUTPUT = Path("telechargements") / "safe-city-edition-annotee-hors-ligne.zip"
+FOLDER = "safe-city-edition-annotee"          # the one top-level folder inside the zip
+PDF = Path("telechargements") / "safe-city-edition-annotee.pdf"
+SHIM_PATH = Path("assets") / "javascripts" / "iframe-worker-shim.js"
+SHIM_URL = "https://unpkg.com/iframe-worker/shim"
+DEFAULT_EPOCH = 1640995200
+# Not needed in a copy read from disk: the sitemap (absolute URLs of the web site) and the
+# source maps of Material's scripts.
+DROP = re.compile(r"(^|/)sitemap\.xml(\.gz)?$|\.map$")
+# A page asking for a script, a stylesheet or an image from another site.
+REMOTE_RESOURCE = re.compile(
+    r"<(?:script|img|iframe|source)\b[^>]*\bsrc=\"(?:https?:)?//"
+    r"|<link\b(?=[^>]*\brel=\"(?:stylesheet|preload|modulepreload|icon|manifest)\")[^>]*\bhref=\"(?:https?:)?//",
+    re.I)
+
+# iframe-worker 1.0.4, shim/index.js, as published on npm (https://github.com/squidfunk/iframe-worker).
+SHIM = (
+    "/* iframe-worker 1.0.4 (shim) - Copyright (c) 2020-2022 Martin Donath - MIT License:\n"
+    "   https://github.com/squidfunk/iframe-worker/blob/master/LICENSE */\n"
+    r'''"use strict";(()=>{function c(s,n){parent.postMessage(s,n||"*")}function d(...s){return s.reduce((n,e)=>n.then(()=>new Promise(r=>{let t=document.createElement("script");t.src=e,t.onload=r,document.body.appendChild(t)})),Promise.resolve())}var o=class extends EventTarget{constructor(e){super();this.url=e;this.m=e=>{e.source===this.w&&(this.dispatchEvent(new MessageEvent("message",{data:e.data})),this.onmessage&&this.onmessage(e))};this.e=(e,r,t,i,m)=>{if(r===`${this.url}`){let a=new ErrorEvent("error",{message:e,filename:r,lineno:t,colno:i,error:m});this.dispatchEvent(a),this.onerror&&this.onerror(a)}};let r=document.createElement("iframe");r.hidden=!0,document.body.appendChild(this.iframe=r),this.w.document.open(),this.w.document.write(`<html><body><script>postMessage=${c};importScripts=${d};addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",{filename:"${e}",error}))})<\/script><script src=${e}?${+Date.now()}><\/script></body></html>`),this.w.document.close(),onmessage=this.m,onerror=this.e,this.r=new Promise((t,i)=>{this.w.onload=t,this.w.onerror=i})}terminate(){this.iframe.remove(),onmessage=onerror=null}postMessage(e){this.r.catch().then(()=>{this.w.dispatchEvent(new MessageEvent("message",structuredClone({data:e})))})}get w(){return this.iframe.contentWindow}};window.IFrameWorker=o;location.protocol==="file:"&&(window.Worker=o);})();'''
+    "\n")
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre"]
+
+
+class OfflineError(Exception):
+    """Bad input: reported on one line."""
+
+
+def source_date_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH, else the rule of scripts/build.py (last commit, else a constant)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        sys.path.insert(0, str(root / "scripts"))
+        try:
+            from build import source_date_epoch as build_epoch
+            value = build_epoch()
+        except ImportError:
+            value = ""
+        finally:
+            sys.path.pop(0)
+    return int(value) if value.isdigit() else DEFAULT_EPOCH
+
+
+def build_offline(dest: Path, root: Path) -> None:
+    """The strict MkDocs build with the offline plugin on, into DEST."""
+    sys.path.insert(0, str(root / "scripts"))
+    try:
+        from build import mkdocs_build
+    finally:
+        sys.path.pop(0)
+    scripts = str(root / "scripts")
+    pythonpath = os.pathsep.join(p for p in (scripts, os.environ.get("PYTHONPATH", "")) if p)
+    mkdocs_build(dest, root, {"EDITION_OFFLINE": "true", "PYTHONPATH": pythonpath})
+    if not (dest / "search" / "search_index.js").is_file() or not (dest / "index.html").is_file():
+        raise OfflineError("la construction hors ligne n’a pas produit search/search_index.js "
+                           "(le plugin offline est-il configuré dans mkdocs.yml ?)")
+
+
+def localise_shim(copy: Path) -> None:
+    """Serve the plugin's Worker shim from the copy itself instead of unpkg.com."""
+    (copy / SHIM_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (copy / SHIM_PATH).write_text(SHIM, encoding="utf-8")
+    tag = f'<script src="{SHIM_URL}"></script>'
+    pages = sorted(copy.rglob("*.html"))
+    replaced = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if tag in text:
+            rel = Path(os.path.relpath(copy / SHIM_PATH, page.parent)).as_posix()
+            page.write_text(text.replace(tag, f'<script src="{rel}"></script>'), encoding="utf-8")
+            replaced += 1
+    if not replaced:
+        raise OfflineError(f"le script {SHIM_URL} n’apparaît dans aucune page : "
+                           "le plugin offline a changé, revoir scripts/publish/offline.py")
+    for page in pages:
+        match = REMOTE_RESOURCE.search(page.read_text(encoding="utf-8"))
+        if match:
+            raise OfflineError(f"{page.relative_to(copy)} charge une ressource d’un autre site : "
+                               f"{match.group(0)[:120]}")
+
+
+def relink_zip(copy: Path) -> None:
+    """In the copy, the link to the zip itself points to the web site (the copy cannot hold
+    itself)."""
+    home = copy / "index.html"
+    text = home.read_text(encoding="utf-8")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', text)
+    if not canonical:
+        return
+    base = re.sub(r"index\.html$", "", canonical.group(1))
+    local = f'href="{OUTPUT.as_posix()}"'
+    if local in text:
+        home.write_text(text.replace(local, f'href="{base}{OUTPUT.as_posix()}"'), encoding="utf-8")
+
+
+def readme(epoch: int) -> str:
+    d = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).date()
+    day = "1er" if d.day == 1 else str(d.day)
+    return (
+        "Safe City, édition annotée — copie hors ligne\n"
+        "============================================\n\n"
+        "Pour lire l’édition, ouvrez le fichier index.html de ce dossier dans un navigateur\n"
+        "(double-clic, ou glisser le fichier dans une fenêtre du navigateur).\n\n"
+        "Tout fonctionne sans connexion : le texte, les notes, le glossaire, l’index des noms,\n"
+        "les aperçus au survol et la recherche. Seuls les liens vers d’autres sites (les sources\n"
+        "et leurs copies archivées) demandent une connexion.\n\n"
+        f"L’édition complète en PDF se trouve dans le dossier {PDF.parent.as_posix()}/.\n\n"
+        f"Version du {day} {MONTHS[d.month - 1]} {d.year}.\n")
+
+
+def zip_tree(tree: Path, out: Path, epoch: int) -> None:
+    """Zip TREE into OUT under FOLDER/, reproducibly."""
+    stamp = _dt.datetime.fromtimestamp(max(epoch, 315532800), tz=_dt.timezone.utc)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    files = sorted((p for p in tree.rglob("*") if p.is_file()),
+                   key=lambda p: p.relative_to(tree).as_posix())
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(tree).as_posix()}", date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3                      # Unix, so that the mode below is read
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+    os.replace(tmp, out)
+
+
+def run(site: Path, root: Path) -> None:
+    site, root = Path(site).resolve(), Path(root).resolve()
+    epoch = source_date_epoch(root)
+    out = site / OUTPUT
+    try:
+        with tempfile.TemporaryDirectory(prefix="edition-hors-ligne-") as tmp:
+            copy = Path(tmp) / FOLDER
+            build_offline(copy, root)
+            localise_shim(copy)
+            for path in sorted(copy.rglob("*")):
+                if path.is_file() and DROP.search(path.relative_to(copy).as_posix()):
+                    path.unlink()
+            if (site / PDF).is_file():
+                (copy / PDF).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(site / PDF, copy / PDF)
+            relink_zip(copy)
+            (copy / "LISEZ-MOI.txt").write_text(readme(epoch), encoding="utf-8")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            zip_tree(copy, out, epoch)
+    except OfflineError as exc:
+        print(f"offline : {exc}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":  # python scripts/publish/offline.py SITE
+    run(Path(sys.argv[1]), Path(__file__).resolve().parents[2])

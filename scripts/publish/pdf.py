@@ -1,0 +1,552 @@
+"""The whole edition as one PDF, made with WeasyPrint from the site's own built HTML.
+
+    run(site, root)  ->  site/telechargements/safe-city-edition-annotee.pdf
+
+The <article> of every page that makes the edition is taken from the built site, in reading
+order: the home page's presentation, the text (with its notes), every note page, the glossary
+entries, the index of names, the bibliography and the editorial principles. They are put into
+one HTML document (ids prefixed with the page they come from, links between pages turned into
+links inside the PDF, previews, permalinks, buttons and page navigation dropped), after a
+title page and a table of contents, and rendered with the site's print stylesheet
+(assets/print.css, which also holds the rules for the PDF's own classes, ``ed-pdf-*``).
+
+Reproducible: no PDF identifier, the dates come from SOURCE_DATE_EPOCH. Offline: the URL
+fetcher reads files inside the site and refuses everything else (http, https, ...), and the
+build fails if the document asked for anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import posixpath
+import re
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
+
+OUTPUT = Path("telechargements") / "safe-city-edition-annotee.pdf"
+STYLESHEET = Path("assets") / "print.css"
+DEFAULT_EPOCH = 1640995200  # 2022-01-01, as in the Makefile, when SOURCE_DATE_EPOCH is unset
+
+# Sections of the home page that describe the web site, not the edition: left out of the PDF
+# (a short note on reading the PDF takes the place of the first).
+HOME_SKIP = {"comment-lire-cette-edition", "ce-site-ne-vous-suit-pas", "lire-hors-ligne"}
+HOW_TO_READ = [
+    "Les numéros dans la marge du texte (§ 1 à § 7) sont ceux des paragraphes, auxquels renvoient "
+    "les commentaires. Les appels de note renvoient aux notes de l’auteur, à la fin du texte ; "
+    "chacune est ensuite commentée dans la partie « Notes ».",
+    "Les mots et les noms expliqués dans le glossaire et l’index des noms ne sont pas signalés "
+    "dans le texte imprimé ; dans le fichier PDF, ils restent des liens vers leur entrée. "
+    "Les adresses des sources sont données entre chevrons ; « archive » signale une copie "
+    "conservée sur web.archive.org.",
+]
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+# Dropped from every page: permalinks, previews, buttons, page navigation, the screen reader's
+# words, the "back to the call" arrows (meaningless on paper), the share and copy controls and
+# the « Citer » box of the text page (its date is the reader's day; the title page says where
+# the PDF comes from).
+DROP_CLASSES = {"headerlink", "ed-previews", "md-button", "ed-prevnext", "ed-letters", "ed-sr",
+                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite"}
+# Links that get the page number of their target after them.
+PAGEREF_PARENTS = {"ed-note-more", "ed-backlinks", "ed-related", "ed-cited-by", "ed-back",
+                   "ed-notes-list"}
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre"]
+
+
+class PdfError(Exception):
+    """Bad input: reported on one line."""
+
+
+# --------------------------------------------------------------------------- HTML as a tree
+
+class _Builder(HTMLParser):
+    """Builds an ElementTree from MkDocs' (well-formed) HTML with the stdlib parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = ET.Element("document")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        el = ET.SubElement(self.stack[-1], tag, {k: ("" if v is None else v) for k, v in attrs})
+        if tag not in VOID:
+            self.stack.append(el)
+
+    def handle_startendtag(self, tag, attrs):
+        ET.SubElement(self.stack[-1], tag, {k: ("" if v is None else v) for k, v in attrs})
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        parent = self.stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
+
+
+def parse(path: Path) -> ET.Element:
+    b = _Builder()
+    b.feed(path.read_text(encoding="utf-8"))
+    b.close()
+    return b.root
+
+
+def classes(el: ET.Element) -> set[str]:
+    return set(el.get("class", "").split())
+
+
+def find_class(root: ET.Element, tag: str, cls: str) -> ET.Element | None:
+    for el in root.iter(tag):
+        if cls in classes(el):
+            return el
+    return None
+
+
+def text_of(el: ET.Element) -> str:
+    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+
+def heading_text(h: ET.Element) -> str:
+    """A heading's words, without its permalink mark."""
+    copy = ET.fromstring(ET.tostring(h))
+    for parent in list(copy.iter()):
+        for child in list(parent):
+            if "headerlink" in classes(child):
+                remove(parent, child)
+    return text_of(copy)
+
+
+def remove(parent: ET.Element, child: ET.Element) -> None:
+    """Remove CHILD from PARENT, keeping the text that followed it."""
+    if child.tail:
+        i = list(parent).index(child)
+        if i:
+            prev = parent[i - 1]
+            prev.tail = (prev.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def el(tag: str, text: str | None = None, parent: ET.Element | None = None, **attrs) -> ET.Element:
+    attrs = {("class" if k == "cls" else k.replace("_", "-")): v for k, v in attrs.items()}
+    e = ET.Element(tag, attrs) if parent is None else ET.SubElement(parent, tag, attrs)
+    e.text = text
+    return e
+
+
+# --------------------------------------------------------------------------- the pages
+
+class Page:
+    """One built page: its site path ("notes/3/"), its id in the PDF and its <article>."""
+
+    def __init__(self, site: Path, url: str, pid: str, part: str):
+        self.url, self.pid, self.part = url, pid, part
+        path = site / url / "index.html" if url else site / "index.html"
+        if not path.is_file():
+            raise PdfError(f"page absente du site construit : {path.relative_to(site)}")
+        self.doc = parse(path)
+        self.article = self.doc.find(".//article")
+        if self.article is None:
+            raise PdfError(f"pas d’<article> dans {path.relative_to(site)}")
+        h1 = self.article.find(".//h1")
+        self.title = heading_text(h1) if h1 is not None else pid
+
+
+def page_id(url: str) -> str:
+    return url.strip("/").replace("/", "-") or "accueil"
+
+
+def listed_entries(site: Path, section: str, list_xpath_class: tuple[str, str]) -> list[str]:
+    """URLs ("glossaire/csu/") of the entries of SECTION, in the order of its index page,
+    then any other built entry the index does not list (sorted)."""
+    index = parse(site / section / "index.html").find(".//article")
+    tag, cls = list_xpath_class
+    urls: list[str] = []
+    for container in index.iter(tag):
+        if cls not in classes(container):
+            continue
+        for a in container.iter("a"):
+            href = a.get("href", "")
+            if not href or href.startswith(("#", "http:", "https:")):
+                continue
+            url = posixpath.normpath(posixpath.join(section, href.split("#")[0])) + "/"
+            if url not in urls and (site / url / "index.html").is_file():
+                urls.append(url)
+    built = sorted(p.parent.relative_to(site).as_posix() + "/"
+                   for p in (site / section).glob("*/index.html"))
+    urls += [u for u in built if u not in urls]
+    if not urls:
+        raise PdfError(f"aucune entrée trouvée dans {section}/")
+    return urls
+
+
+# --------------------------------------------------------------------------- link rewriting
+
+def resolve_internal(page_url: str, href: str) -> tuple[str, str] | None:
+    """(site path of the target page, fragment) for a link inside the site, else None."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return page_url, parts.fragment
+    target = posixpath.normpath(posixpath.join("/" + page_url, unquote(parts.path)))
+    target = target.lstrip("/")
+    if target.endswith("index.html"):
+        target = target[: -len("index.html")]
+    target = target.rstrip("/")
+    return (target + "/" if target and target != "." else ""), parts.fragment
+
+
+class Assembler:
+    def __init__(self, pages: dict[str, Page], part_ids: dict[str, str]):
+        self.pages = pages          # site path -> Page
+        self.part_ids = part_ids    # site path of an index page -> id of its part in the PDF
+
+    def anchor(self, page_url: str, href: str) -> str | None:
+        target = resolve_internal(page_url, href)
+        if target is None:
+            return None
+        url, frag = target
+        if url in self.pages:
+            pid = self.pages[url].pid
+            return f"#{pid}--{frag}" if frag else f"#{pid}"
+        if url in self.part_ids:
+            return "#" + self.part_ids[url]
+        return ""
+
+    def clean(self, page, root: ET.Element) -> None:
+        """Drop what does not belong on paper; prefix ids; make links internal."""
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if classes(child) & DROP_CLASSES or child.tag in ("script", "style", "nav"):
+                    remove(parent, child)
+        for e in root.iter():
+            if e is root:
+                continue
+            for attr in ("aria-describedby", "data-md-component", "title", "rel", "download"):
+                e.attrib.pop(attr, None)
+            if e.get("id"):
+                e.set("id", f"{page.pid}--{e.get('id')}")
+            if e.tag == "a" and e.get("href") is not None:
+                self.relink(page, e)
+
+    def relink(self, page, a: ET.Element) -> None:
+        href = a.get("href", "")
+        cls = classes(a)
+        if href.startswith(("http://", "https://")):
+            if "ed-external" in cls and text_of(a) == href:
+                a.set("class", " ".join(sorted(cls | {"ed-pdf-bare"})))
+            return
+        if href.startswith(("mailto:", "data:")):
+            return
+        # Note calls point to the note page on the site; on paper, to the note under the text.
+        if "footnote-ref" in cls and page.pid == "texte":
+            n = (a.get("aria-label") or "").rsplit(" ", 1)[-1]
+            if n.isdigit():
+                a.set("href", f"#texte--note-{n}")
+                return
+        new = self.anchor(page.url, href)
+        if new:
+            a.set("href", new)
+        else:  # a page that is not in the PDF: keep the words, drop the link
+            a.attrib.pop("href", None)
+            a.tag = "span"
+
+
+# --------------------------------------------------------------------------- the document
+
+def french_date(epoch: int) -> str:
+    d = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).date()
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def source_date_epoch(root: Path | None = None) -> int:
+    """SOURCE_DATE_EPOCH, else the rule of scripts/build.py (last commit, else a constant)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value and root is not None:
+        sys.path.insert(0, str(Path(root) / "scripts"))
+        try:
+            from build import source_date_epoch as build_epoch
+            value = build_epoch()
+        except ImportError:
+            value = ""
+        finally:
+            sys.path.pop(0)
+    return int(value) if value.isdigit() else DEFAULT_EPOCH
+
+
+def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:
+    """The edition as one HTML document (a string) and facts about it for the report."""
+    home_doc = parse(site / "index.html")
+    title_el = home_doc.find(".//title")
+    site_name = text_of(title_el).rsplit(" - ", 1)[-1] if title_el is not None else "Safe City"
+    canonical = next((l.get("href") for l in home_doc.iter("link") if l.get("rel") == "canonical"), "")
+    site_author = next((m.get("content") for m in home_doc.iter("meta")
+                        if m.get("name") == "author"), site_name)
+    highlight = find_class(home_doc, "div", "md-copyright__highlight")
+    rights = text_of(highlight) if highlight is not None else ""
+    epoch = source_date_epoch() if epoch is None else epoch
+
+    # Reading order.
+    notes = listed_entries(site, "notes", ("ul", "ed-notes-list"))
+    glossary = listed_entries(site, "glossaire", ("dl", "ed-entries"))
+    names = listed_entries(site, "noms", ("dl", "ed-entries"))
+    layout = [("presentation", [""]), ("texte", ["texte/"]), ("notes", notes),
+              ("glossaire", glossary), ("noms", names),
+              ("bibliographie", ["bibliographie/"]), ("principes", ["principes/"])]
+    pages: dict[str, Page] = {}
+    for part, urls in layout:
+        for url in urls:
+            pages[url] = Page(site, url, page_id(url), part)
+    part_ids = {"notes/": "partie-notes", "glossaire/": "partie-glossaire", "noms/": "partie-noms"}
+    asm = Assembler(pages, part_ids)
+
+    html = el("html", lang="fr")
+    head = el("head", None, html)
+    el("meta", None, head, charset="utf-8")
+    el("title", site_name, head)
+    el("meta", None, head, name="author", content="Mathieu Rigouste (texte et notes)")
+    el("meta", None, head, name="author", content=f"{site_author} (appareil critique)")
+    el("meta", None, head, name="description",
+       content="Le passage de Mathieu Rigouste sur la « Safe and Smart City » (La police du "
+               "futur, 10/18, 2022), ses notes, les notes de l’édition, un glossaire, un index "
+               "des noms et une bibliographie.")
+    el("meta", None, head, name="keywords",
+       content="Safe City, Smart City, vidéosurveillance, Technopolice, Mathieu Rigouste")
+    stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    el("meta", None, head, name="dcterms.created", content=stamp)
+    el("meta", None, head, name="dcterms.modified", content=stamp)
+    body = el("body", None, html, cls="ed-pdf md-typeset")
+
+    # Title page.
+    cover = el("section", None, body, cls="ed-pdf-cover", id="couverture")
+    el("p", site_name, cover, cls="ed-pdf-cover__title")
+    el("p", "Mathieu Rigouste", cover, cls="ed-pdf-cover__author")
+    sub = el("p", "La « Safe and Smart City », un passage de ", cover, cls="ed-pdf-cover__work")
+    cite = el("cite", "La police du futur. Le marché de la violence et ce qui lui résiste", sub)
+    cite.tail = " (10/18, coll. « Amorce », 2022), tel qu’il a été reproduit en ligne."
+    el("p", "Le texte et ses notes, les notes de l’édition, un glossaire, un index des noms "
+            "et une bibliographie.", cover, cls="ed-pdf-cover__contents")
+    colophon = el("div", None, cover, cls="ed-pdf-cover__colophon")
+    if rights:
+        el("p", rights, colophon)
+    version = el("p", f"Version du {french_date(epoch)}, produite à partir du site ", colophon)
+    if canonical:
+        link = el("a", canonical, version, href=canonical, cls="ed-pdf-bare")
+        link.tail = "."
+    else:
+        version.text = version.text.rstrip() + " de l’édition."
+
+    # Table of contents (filled below).
+    toc = el("nav", None, body, cls="ed-pdf-toc", id="sommaire")
+    el("h1", "Sommaire", toc, cls="ed-pdf-toc__title")
+    toc_list = el("ul", None, toc)
+
+    def toc_item(label: str, target: str, level: int = 1, into=None):
+        li = el("li", None, toc_list if into is None else into, cls=f"ed-pdf-toc__l{level}")
+        el("a", label, li, href="#" + target)
+        return li
+
+    # Presentation: the home page's introduction and the sections about the edition.
+    home = pages[""]
+    pres = el("section", None, body, cls="ed-pdf-part ed-pdf-page", id=home.pid)
+    el("h1", "Présentation", pres, cls="ed-pdf-part__title")
+    toc_item("Présentation", home.pid)
+    skipping = False
+    for child in list(home.article):
+        if child.tag == "h1":
+            continue
+        if child.tag == "h2":
+            skipping = child.get("id", "") in HOME_SKIP
+            if child.get("id") == "comment-lire-cette-edition":
+                how = el("h2", "Comment lire ce document", None, id="comment-lire")
+                pres.append(how)
+                for paragraph in HOW_TO_READ:
+                    el("p", paragraph, pres)
+        if not skipping:
+            pres.append(child)
+    asm.clean(home, pres)
+
+    def single(url: str):
+        page = pages[url]
+        section = el("section", None, body, cls=f"ed-pdf-part ed-pdf-page ed-pdf-page--{page.pid}",
+                     id=page.pid)
+        for child in list(page.article):
+            section.append(child)
+        h1 = section.find("h1")
+        if h1 is not None:
+            h1.set("class", "ed-pdf-part__title")
+        asm.clean(page, section)
+        return page
+
+    def group(section_url: str, urls: list[str], kind: str):
+        index = parse(site / section_url / "index.html").find(".//article")
+        h1 = index.find(".//h1")
+        title = heading_text(h1) if h1 is not None else kind
+        part = el("section", None, body, cls=f"ed-pdf-part ed-pdf-part--{kind}", id=part_ids[section_url])
+        el("h1", title, part, cls="ed-pdf-part__title")
+        intro_page = SimpleNamespace(url=section_url, pid=f"partie-{kind}-intro")
+        started = False
+        for child in list(index):
+            if child.tag == "h1":
+                started = True
+                continue
+            if started and child.tag == "p":
+                part.append(child)
+            elif started:
+                break
+        asm.clean(intro_page, part)
+        toc_li = toc_item(title, part_ids[section_url])
+        sub_list = el("ul", None, toc_li, cls=f"ed-pdf-toc__entries ed-pdf-toc__entries--{kind}")
+        for url in urls:
+            page = pages[url]
+            entry = el("section", None, part, cls=f"ed-pdf-entry ed-pdf-entry--{kind}", id=page.pid)
+            for child in list(page.article):
+                entry.append(child)
+            h1 = entry.find("h1")
+            if h1 is not None:
+                h1.set("class", "ed-pdf-entry__title")
+            asm.clean(page, entry)
+            dedupe_backlinks(entry)
+            toc_item(page.title, page.pid, 2, sub_list)
+
+    texte = single("texte/")
+    toc_item(f"Le texte — {texte.title}", texte.pid)
+    group("notes/", notes, "notes")
+    group("glossaire/", glossary, "glossaire")
+    group("noms/", names, "noms")
+    biblio = single("bibliographie/")
+    toc_item(biblio.title, biblio.pid)
+    principes = single("principes/")
+    toc_item(principes.title, principes.pid)
+
+    mark_pagerefs(body)
+    empty_ids = [e for e in body.iter() if e.get("id", "").endswith("--")]
+    for e in empty_ids:
+        e.attrib.pop("id")
+    doc = "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+    return doc, {"pages": len(pages), "notes": len(notes), "glossaire": len(glossary),
+                 "noms": len(names)}
+
+
+def dedupe_backlinks(root: ET.Element) -> None:
+    """The PDF lists each place once in « Renvois » (the site lists every occurrence)."""
+    for ul in root.iter("ul"):
+        if "ed-backlinks" not in classes(ul):
+            continue
+        seen = set()
+        for li in list(ul):
+            a = li.find("a")
+            key = text_of(a) if a is not None else text_of(li)
+            if key in seen:
+                ul.remove(li)
+            seen.add(key)
+
+
+def mark_pagerefs(body: ET.Element) -> None:
+    for container in body.iter():
+        if not classes(container) & PAGEREF_PARENTS:
+            continue
+        for a in container.iter("a"):
+            if a.get("href", "").startswith("#"):
+                a.set("class", " ".join(sorted(classes(a) | {"ed-pdf-pageref"})))
+
+
+# --------------------------------------------------------------------------- rendering
+
+class _Refusals(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def make_fetcher(site: Path, refused: list[str]):
+    from weasyprint.urls import URLFetcher
+
+    class SiteOnlyFetcher(URLFetcher):
+        """Files inside the built site only: nothing remote, nothing else on disk."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if path == site or site in path.parents:
+                    return super().fetch(url, headers)
+            refused.append(url)
+            raise ValueError(f"refusé (hors du site) : {url}")
+
+    return SiteOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
+
+
+def render(site: Path, html: str) -> bytes:
+    try:
+        from weasyprint import CSS, HTML
+    except ImportError as exc:
+        raise PdfError(f"WeasyPrint n’est pas installé ({exc})") from exc
+    css_path = site / STYLESHEET
+    if not css_path.is_file():
+        raise PdfError(f"feuille de style d’impression absente : {STYLESHEET}")
+    refused: list[str] = []
+    fetcher = make_fetcher(site, refused)
+    errors = _Refusals()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(errors)
+    try:
+        document = HTML(string=html, base_url=(site / "index.html").as_uri(), url_fetcher=fetcher,
+                        media_type="print")
+        stylesheet = CSS(filename=str(css_path), url_fetcher=fetcher, media_type="print")
+        pdf = document.write_pdf(stylesheets=[stylesheet], pdf_identifier=False,
+                                 uncompressed_pdf=False)
+    finally:
+        logger.removeHandler(errors)
+    if refused:
+        raise PdfError(f"le PDF demandait une ressource hors du site : {refused[0]}")
+    if errors.messages:
+        raise PdfError(f"WeasyPrint : {errors.messages[0]}")
+    return pdf
+
+
+def run(site: Path, root: Path) -> None:
+    site = Path(site).resolve()
+    try:
+        html, _facts = build_document(site, source_date_epoch(root))
+        pdf = render(site, html)
+    except PdfError as exc:
+        print(f"pdf : {exc}", file=sys.stderr)
+        raise SystemExit(1)
+    out = site / OUTPUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+
+
+if __name__ == "__main__":  # python scripts/publish/pdf.py SITE [--html OUT.html]
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("site")
+    ap.add_argument("--html", help="écrire aussi le document HTML assemblé ici (mise au point)")
+    args = ap.parse_args()
+    if args.html:
+        Path(args.html).write_text(build_document(Path(args.site).resolve())[0], encoding="utf-8")
+    run(Path(args.site), Path(__file__).resolve().parents[2])

@@ -1,0 +1,339 @@
+"""The edition to read anywhere (issue 9): the PDF of the whole edition and the offline copy.
+
+The two post-build steps (scripts/publish/pdf.py and offline.py) run on copies of the session's
+built site, twice, in parallel processes with different hash seeds and time zones: the two
+results must be byte-identical. Then the PDF's text must hold the passage word for word (the
+witness), every note page and every glossary and index entry; the offline copy, unzipped and
+opened from file:// in Chromium, must show the text and find « CNIL » with its search, without a
+single request leaving the disk.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO_ROOT, build_env, built_pages, parse_html
+
+WITNESS = Path(__file__).parent / "data" / "witness.txt"
+DEBRIS = ["Blog Image", "Print Friendly, PDF & Email"]
+PDF = Path("telechargements/safe-city-edition-annotee.pdf")
+ZIP = Path("telechargements/safe-city-edition-annotee-hors-ligne.zip")
+FOLDER = "safe-city-edition-annotee"
+STEP_TIMEOUT = 900  # seconds, for both steps in one process (WeasyPrint takes most of it)
+
+RUN_STEPS = r"""
+import sys, time
+from pathlib import Path
+from publish import offline, pdf
+site, root = Path(sys.argv[1]), Path(sys.argv[2])
+for name, step in (("pdf", pdf), ("offline", offline)):
+    t0 = time.perf_counter()
+    step.run(site, root)
+    print(f"{name} {time.perf_counter() - t0:.1f}")
+"""
+
+
+@dataclass
+class Published:
+    site: Path            # the copy of the session site the steps ran on
+    again: Path           # a second copy, same steps, other hash seed and time zone
+    timings: dict[str, float]
+
+
+def _start(site: Path, **env) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", RUN_STEPS, str(site), str(REPO_ROOT)],
+                            cwd=REPO_ROOT, env=build_env(REPO_ROOT, **env),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.fixture(scope="module")
+def published(site_dir, tmp_path_factory) -> Published:
+    """pdf + offline on two fresh copies of the session site (the session site itself is left
+    as the other tests expect it)."""
+    base = tmp_path_factory.mktemp("publish")
+    first, second = base / "site", base / "site-again"
+    for dest in (first, second):
+        shutil.copytree(site_dir, dest, symlinks=True)
+        for out in (PDF, ZIP):  # in case the session build already ran the steps
+            (dest / out).unlink(missing_ok=True)
+    runs = [_start(first), _start(second, PYTHONHASHSEED="4242", TZ="XXX-14")]
+    outputs = []
+    for proc in runs:
+        try:
+            out, _ = proc.communicate(timeout=STEP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for p in runs:
+                p.kill()
+            pytest.fail(f"pdf + offline took more than {STEP_TIMEOUT} s", pytrace=False)
+        if proc.returncode != 0:
+            pytest.fail(f"a publishing step failed (exit {proc.returncode}):\n{out}", pytrace=False)
+        outputs.append(out)
+    timings = {}
+    for line in outputs[0].splitlines():
+        name, _, seconds = line.partition(" ")
+        if name in ("pdf", "offline"):
+            timings[name] = float(seconds)
+    return Published(first, second, timings)
+
+
+# --------------------------------------------------------------------------- PDF text
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def tokens(text: str) -> list[str]:
+    """Words and punctuation marks, case-folded; a note number glued to the word before it
+    (a call) is not a token: the witness writes calls "[3]", the PDF as superscripts."""
+    text = re.sub(r"(?<=[^\W\d_])\d{1,2}\b", "", normalise(text))
+    return [t.casefold() for t in TOKEN.findall(text)]
+
+
+def witness_tokens() -> list[str]:
+    text = WITNESS.read_text(encoding="utf-8")
+    for debris in DEBRIS:
+        assert debris in text
+        text = text.replace(debris, " ")
+    text = re.sub(r"\[(\d)\]", "", text)                    # note calls
+    text = re.sub(r"^\s+\d\.\s", " ", text, flags=re.M)     # numbers of the note list
+    return tokens(text)
+
+
+@pytest.fixture(scope="module")
+def pdf_reader(published):
+    from pypdf import PdfReader
+    return PdfReader(str(published.site / PDF))
+
+
+def outline(reader) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark, in order."""
+    result = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                result.append((level, normalise(item.title), reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return result
+
+
+RUNNING_HEADS = {"Safe City, édition annotée"}
+
+
+def page_text(reader, index: int, heads: set[str]) -> str:
+    lines = normalise(reader.pages[index].extract_text()).splitlines()
+    return "\n".join(l for l in lines if l.strip() not in heads and not l.strip().isdigit())
+
+
+def text_part_tokens(reader) -> list[str]:
+    """Tokens of the PDF's « Le texte » part, minus what the edition adds on paper: paragraph
+    numbers, the URL after a link, « (archive) », the page of each note's commentary, « [et] »."""
+    marks = outline(reader)
+    top = [(title, page) for level, title, page in marks if level == 1]
+    starts = [i for i, (title, _) in enumerate(top) if title.startswith("Smart and Safe City")]
+    assert starts, f"no bookmark for the text in the PDF: {[t for t, _ in top]}"
+    i = starts[0]
+    first, end = top[i][1], top[i + 1][1] if i + 1 < len(top) else len(reader.pages)
+    text = "\n".join(page_text(reader, p, RUNNING_HEADS | {"Le texte"}) for p in range(first, end))
+    text = re.sub(r"<https?:[^<>]*>", " ", text)                      # printed URLs
+    text = re.sub(r"\(archive\)", " ", text)
+    text = re.sub(r"Commentaire\s+de\s+la\s+note\s+\d+\s*,\s*p\.\s*\d+", " ", text)
+    text = re.sub(r"§\s*\d+", " ", text)                               # paragraph numbers
+    text = re.sub(r"\[et\]", " ", text)                                # the edition's conjecture
+    text = re.sub(r"^\s*\d+\.\s", " ", text, flags=re.M)               # numbers of the note list
+    return tokens(text)
+
+
+def first_difference(expected: list[str], actual: list[str]) -> str:
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        if e != a:
+            return (f"token {i}: witness has {e!r}, the PDF has {a!r}\n"
+                    f"  witness: {' '.join(expected[max(0, i - 10):i + 10])}\n"
+                    f"  PDF:     {' '.join(actual[max(0, i - 10):i + 10])}")
+    longer = actual if len(actual) > len(expected) else expected
+    return (f"lengths differ: witness {len(expected)} tokens, PDF {len(actual)}; then: "
+            f"{' '.join(longer[min(len(expected), len(actual)):][:30])}")
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", normalise(text)).strip()
+
+
+# --------------------------------------------------------------------------- PDF tests
+
+def test_pdf_is_written_with_its_metadata(published, pdf_reader):
+    path = published.site / PDF
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert len(data) < 8 * 1024 * 1024, f"the PDF weighs {len(data)} bytes"
+    meta = pdf_reader.metadata
+    assert meta.title == "Safe City, édition annotée"
+    assert "Mathieu Rigouste" in (meta.author or "")
+    assert str(pdf_reader.trailer["/Root"].get("/Lang")) == "fr"
+    assert len(pdf_reader.pages) > 20
+    print(f"PDF: {len(data)} bytes, {len(pdf_reader.pages)} pages, "
+          f"steps: {published.timings}")
+
+
+def test_pdf_holds_every_word_of_the_passage_in_order(pdf_reader):
+    expected = witness_tokens()
+    actual = text_part_tokens(pdf_reader)
+    assert len(expected) > 1000
+    assert actual == expected, first_difference(expected, actual)
+
+
+def test_the_pdf_comparison_would_catch_a_change():
+    expected = witness_tokens()
+    for mutate in (lambda w: w[:200] + w[201:], lambda w: w[:200] + ["autre"] + w[201:]):
+        assert mutate(list(expected)) != expected
+
+
+def _titles(site: Path, section: str) -> list[str]:
+    titles = []
+    for page in built_pages(site):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith(section + "/") and rel != f"{section}/index.html":
+            h1 = parse_html(page).h1_texts
+            assert h1, f"{rel} has no h1"
+            titles.append(collapse(h1[0].rstrip("#")))
+    assert titles, f"no built page under {section}/"
+    return titles
+
+
+def test_pdf_holds_every_note_glossary_and_index_entry(published, pdf_reader):
+    text = collapse(" ".join(p.extract_text() for p in pdf_reader.pages))
+    bookmarks = {title for _, title, _ in outline(pdf_reader)}
+    missing = []
+    for section in ("notes", "glossaire", "noms"):
+        for title in _titles(published.site, section):
+            if title not in text or title not in bookmarks:
+                missing.append(f"{section}: {title}")
+    assert not missing, "not in the PDF (text and bookmarks):\n" + "\n".join(missing)
+
+
+def test_pdf_holds_the_commentary_of_every_note(published, pdf_reader):
+    """The first words of each note page's « Commentaire » are in the PDF."""
+    text = collapse(" ".join(p.extract_text() for p in pdf_reader.pages))
+    missing = []
+    for page in sorted((published.site / "notes").glob("*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        m = re.search(r'<h2 id="commentaire">.*?</h2>\s*<p>(.*?)</p>', html, re.S)
+        assert m, f"{page.relative_to(published.site)}: no « Commentaire » paragraph"
+        words = collapse(re.sub(r"<[^>]+>", "", m.group(1))).split(" ")[:8]
+        if " ".join(words) not in text:
+            missing.append(f"{page.parent.name}: {' '.join(words)}")
+    assert not missing, "commentaries missing from the PDF:\n" + "\n".join(missing)
+
+
+def test_pdf_is_reproducible(published):
+    a, b = (published.site / PDF).read_bytes(), (published.again / PDF).read_bytes()
+    assert a == b, (f"two runs of the pdf step differ ({len(a)} vs {len(b)} bytes, "
+                    f"first difference at byte {next(i for i, (x, y) in enumerate(zip(a, b)) if x != y) if len(a) == len(b) else '?'})")
+
+
+# --------------------------------------------------------------------------- offline copy
+
+def test_offline_zip_is_reproducible(published):
+    a, b = (published.site / ZIP).read_bytes(), (published.again / ZIP).read_bytes()
+    assert a == b, f"two runs of the offline step differ ({len(a)} vs {len(b)} bytes)"
+
+
+def test_offline_zip_is_tidy(published):
+    with zipfile.ZipFile(published.site / ZIP) as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names), "entries are not sorted"
+        assert all(n.startswith(FOLDER + "/") for n in names), "everything in one folder"
+        assert len({i.date_time for i in infos}) == 1, "entries carry different dates"
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+        assert all((i.external_attr >> 16) & 0o777 == 0o644 for i in infos)
+        for needed in ("index.html", "texte.html", "notes/3.html", "glossaire/csu.html",
+                       "search/search_index.js", "assets/javascripts/iframe-worker-shim.js",
+                       "LISEZ-MOI.txt", PDF.as_posix()):
+            assert f"{FOLDER}/{needed}" in names, f"{needed} is missing from the zip"
+        # The offline plugin's Worker shim comes from the copy, not from unpkg.com. (Material's
+        # bundle still names unpkg.com for polyfills that browsers without ResizeObserver or
+        # pages with diagrams would load: neither applies; the browser test below watches.)
+        for info in infos:
+            if info.filename.endswith(".html"):
+                body = zf.read(info).decode("utf-8")
+                assert "unpkg.com" not in body, f"{info.filename} still refers to unpkg.com"
+                assert "iframe-worker-shim.js" in body, f"{info.filename} lacks the Worker shim"
+        size = (published.site / ZIP).stat().st_size
+        assert size < 15 * 1024 * 1024, f"the zip weighs {size} bytes"
+
+
+@pytest.fixture(scope="module")
+def offline_copy(published, tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("hors-ligne")
+    with zipfile.ZipFile(published.site / ZIP) as zf:
+        zf.extractall(dest)
+    return dest / FOLDER
+
+
+def test_offline_copy_from_disk_shows_the_text_and_searches(browser, offline_copy):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20_000)
+    leaving, errors = [], []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            leaving.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda req: None if req.url.startswith(("file:", "data:", "blob:", "about:"))
+            else leaving.append(req.url))
+    try:
+        page.goto((offline_copy / "texte.html").as_uri())
+        h1 = page.locator("article h1").first
+        h1.wait_for(state="visible")
+        assert "optimiser la soumission du bétail" in h1.inner_text()
+        assert page.locator("p#p1").is_visible()
+
+        # Previews work from disk too.
+        ref = page.locator("article a.ed-ref--glossaire").first
+        ref.hover()
+        popover = page.locator("#ed-popover")
+        popover.wait_for(state="visible")
+        assert popover.inner_text().strip()
+        page.mouse.move(0, 0)
+
+        # Search (a Web Worker, which file:// allows only through the shim).
+        box = page.locator("input.md-search__input")
+        if not box.is_visible():  # narrow layouts hide the field behind a button
+            page.locator("label.md-header__button[for='__search']").first.click()
+        box.click()
+        box.type("CNIL", delay=50)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(state="visible")
+        assert results.count() >= 1
+        assert "CNIL" in page.locator(".md-search-result").inner_text()
+
+        # A link between pages opens the .html file (no directory URLs offline).
+        href = page.locator("sup#appel-3 a").get_attribute("href")
+        assert href and href.endswith("notes/3.html"), href
+    finally:
+        context.close()
+    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
+    assert not leaving, "requests leaving the disk:\n" + "\n".join(sorted(set(leaving)))

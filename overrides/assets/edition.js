@@ -55,17 +55,30 @@
     return document.querySelectorAll("a.ed-ref[aria-describedby]");
   }
 
-  var lastPointer = "mouse";
-  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
+  // What opened the preview matters on touch screens: a tap focuses the link (which shows its
+  // preview) before its click, so remember what was open when the finger came down.
+  var lastPointer = "mouse", openAtPointerDown = null;
+  document.addEventListener("pointerdown", function (e) {
+    lastPointer = e.pointerType;
+    openAtPointerDown = pop && !pop.hidden ? current : null;
+  }, true);
+  document.addEventListener("keydown", function () { lastPointer = "keyboard"; }, true);
 
   refs().forEach(function (link) {
     link.addEventListener("mouseenter", function () { if (lastPointer !== "touch") show(link); });
     link.addEventListener("mouseleave", scheduleHide);
     link.addEventListener("focus", function () { show(link); });
-    link.addEventListener("blur", scheduleHide);
+    link.addEventListener("blur", function (e) {
+      // Focus moving on (Tab) closes at once, or the preview would cover the next stop;
+      // focus or pointer going into the preview keeps it open.
+      if (pop && ((e.relatedTarget && pop.contains(e.relatedTarget)) || pop.matches(":hover"))) scheduleHide();
+      else if (current === link) hide();
+    });
     link.addEventListener("click", function (e) {
       // On touch, the first tap opens the preview; the preview's own link (or a second tap) follows.
-      if (lastPointer === "touch" && current !== link) {
+      // A click from the keyboard (Enter) has no pointer type: it always follows the link.
+      var kind = "pointerType" in e ? e.pointerType : lastPointer;
+      if (kind === "touch" && openAtPointerDown !== link) {
         e.preventDefault();
         show(link);
       }
@@ -77,7 +90,15 @@
       var link = current;
       hide();
       if (link) link.focus({ preventScroll: true });
-      hide();
+      hide();  // focusing a link that only had the pointer on it shows its preview again
+    }
+  });
+  // Material leaves its search overlay over the page when Tab leaves the search: close it.
+  document.addEventListener("focusin", function (e) {
+    var search = document.getElementById("__search");
+    if (search && search.checked && !e.target.closest(".md-search")) {
+      search.checked = false;
+      search.dispatchEvent(new Event("change"));
     }
   });
   document.addEventListener("click", function (e) {

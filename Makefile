@@ -2,9 +2,13 @@
 #
 #   make serve   build and serve live on http://127.0.0.1:8000/ (ADDR=host:port to change);
 #                mkdocs serve, restarted when scripts/**/*.py change (scripts/serve.py)
-#   make build   strict build into site/
+#   make build   the whole edition into site/ (content check, strict MkDocs build, cards,
+#                PDF, offline zip, host headers: scripts/build.py)
+#   make preview make build, then serve site/ as is on http://127.0.0.1:8000/
 #   make test    pytest over tests/ (builds the site itself, drives Debian's Chromium)
-#   make check   source checks (python -m edition.check docs), once that module exists
+#   make check   content check alone (python -m edition.check docs)
+#   make bench   benchmark: build time, page weight, scale, Lighthouse (prints figures)
+#   make screenshots  key pages at phone and desktop sizes, light and dark, into screenshots/
 #   make lock    regenerate requirements.txt from requirements.in (needs network to PyPI)
 #   make clean   remove build outputs; `make distclean` also removes .venv
 #
@@ -44,7 +48,7 @@ ifneq ($(strip $(file < $(STAMP))),$(strip $(VENV_ID)))
 .PHONY: $(STAMP)
 endif
 
-.PHONY: help venv serve build test check lock clean distclean
+.PHONY: help venv serve build preview screenshots test check bench lock clean distclean
 
 help:
 	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -71,20 +75,25 @@ serve: venv
 	@"$(VPY)" scripts/serve.py $(ADDR)
 
 build: venv
-	"$(VPY)" -m mkdocs build --strict
+	"$(VPY)" scripts/build.py --site site
+
+# The full build (PDF, offline zip, cards, headers included), served as a host would.
+preview: build
+	@echo "==> serving site/ on http://$(ADDR)/ (Ctrl-C to stop)"
+	"$(VPY)" -m http.server --bind $(firstword $(subst :, ,$(ADDR))) --directory site $(lastword $(subst :, ,$(ADDR)))
+
+# Screenshots of key pages (375x812 and 1280x800, light and dark) into screenshots/.
+screenshots: build
+	"$(VPY)" scripts/screenshots.py site
 
 test: venv
 	@rc=0; "$(VPY)" -m pytest -q tests/ $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
 
-# Wired by the lead once scripts/edition/check.py exists.
+# The content check alone: one line per problem (file:line: what is wrong: what to do).
 check: venv
-	@if "$(VPY)" -c 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("edition.check") else 1)' 2>/dev/null; then \
-	    "$(VPY)" -m edition.check docs; \
-	else \
-	    echo "make check: edition.check does not exist yet (scripts/edition/check.py); nothing checked" >&2; \
-	fi
+	"$(VPY)" -m edition.check docs
 
 # Regenerate the lock from PyPI itself (not this machine's extra indexes or find-links),
 # with pip-tools in a throwaway venv.

@@ -55,17 +55,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     site = Path(args.site).resolve()
     sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        check = importlib.import_module("edition.check")
-    except ModuleNotFoundError:
-        check = None
-    if check is not None and check.main([str(ROOT / "docs")]) != 0:
+    check = importlib.import_module("edition.check")
+    if check.main([str(ROOT / "docs")]) != 0:
         return 1
     t0 = time.perf_counter()
     mkdocs_build(site)
     print(f"site construit dans {site} ({time.perf_counter() - t0:.1f} s)")
-    if check is not None and hasattr(check, "write_redirects"):
-        check.write_redirects(site, ROOT)  # old addresses listed in published.yml keep working
+    check.write_redirects(site, ROOT)  # old addresses listed in published.yml keep working
     for step in STEPS:
         if step in args.skip:
             continue

@@ -49,7 +49,7 @@ def site_build(tmp_path_factory) -> SessionBuild:
     Fails (every test that needs the site) with the build's output if the build fails."""
     dest = tmp_path_factory.mktemp("site")
     before = hash_sources(REPO_ROOT)
-    result = run_build(dest)
+    result = run_build(dest, full=True)
     after = hash_sources(REPO_ROOT)
     build = SessionBuild(result, before, after)
     if not result.ok:

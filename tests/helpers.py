@@ -69,13 +69,21 @@ def build_env(root: Path = REPO_ROOT, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_build(dest: Path, root: Path = REPO_ROOT, strict: bool = True,
-              **env_extra: str) -> BuildResult:
+def run_build(dest: Path, root: Path = REPO_ROOT, strict: bool = True, full: bool = False,
+              skip: tuple[str, ...] = (), **env_extra: str) -> BuildResult:
     """`python -m mkdocs build [--strict] -d DEST` in ROOT with this interpreter (the venv's
-    when run by `make test`). Never --quiet: the output is inspected for warnings."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)]
-    if strict:
-        cmd.insert(4, "--strict")
+    when run by `make test`). Never --quiet: the output is inspected for warnings.
+
+    With ``full``, the whole edition build instead (`scripts/build.py`: content check, strict
+    MkDocs build, then the publishing steps not listed in ``skip``)."""
+    if full:
+        cmd = [sys.executable, str(root / "scripts" / "build.py"), "--site", str(dest)]
+        if skip:
+            cmd += ["--skip", *skip]
+    else:
+        cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)]
+        if strict:
+            cmd.insert(4, "--strict")
     proc = subprocess.run(
         cmd, cwd=root, env=build_env(root, **env_extra),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -127,10 +127,13 @@ def related_block(catalog, meta: dict, page: str) -> list[etree.Element]:
 def preview_container(catalog, keys: list[str]) -> etree.Element | None:
     if not keys:
         return None
-    box = el("div", cls="ed-previews", hidden="hidden")
+    # data-search-exclude: the previews repeat other pages' definitions; Material's search
+    # must not index them here (its exclusion stops at the first closing tag, hence on both).
+    box = el("div", cls="ed-previews", hidden="hidden", data_search_exclude="")
     for key in keys:
         meta = catalog.entries[key]
-        item = el("div", parent=box, id=catalog.preview_id(key), cls="ed-preview-content")
+        item = el("div", parent=box, id=catalog.preview_id(key), cls="ed-preview-content",
+                  data_search_exclude="")
         if key.startswith("notes/"):
             title = catalog.note_label(key)
             call = str(meta["call"])

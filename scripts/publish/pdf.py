@@ -8,7 +8,8 @@ entries, the index of names, the bibliography and the editorial principles. They
 one HTML document (ids prefixed with the page they come from, links between pages turned into
 links inside the PDF, previews, permalinks, buttons and page navigation dropped), after a
 title page and a table of contents, and rendered with the site's print stylesheet
-(assets/print.css, which also holds the rules for the PDF's own classes, ``ed-pdf-*``).
+(the @media print part of assets/edition.css, which also holds the rules for the PDF's own
+classes, ``ed-pdf-*``).
 
 Reproducible: no PDF identifier, the dates come from SOURCE_DATE_EPOCH. Offline: the URL
 fetcher reads files inside the site and refuses everything else (http, https, ...), and the
@@ -30,7 +31,7 @@ from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 OUTPUT = Path("telechargements") / "safe-city-edition-annotee.pdf"
-STYLESHEET = Path("assets") / "print.css"
+STYLESHEET = Path("assets") / "edition.css"  # its @media print part
 DEFAULT_EPOCH = 1640995200  # 2022-01-01, as in the Makefile, when SOURCE_DATE_EPOCH is unset
 
 # Sections of the home page that describe the web site, not the edition: left out of the PDF

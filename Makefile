@@ -48,7 +48,7 @@ ifneq ($(strip $(file < $(STAMP))),$(strip $(VENV_ID)))
 .PHONY: $(STAMP)
 endif
 
-.PHONY: help venv serve build preview screenshots test check bench lock clean distclean
+.PHONY: help venv serve build preview screenshots test check bench bench-quick lock clean distclean
 
 help:
 	@sed -n '3,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -90,6 +90,18 @@ test: venv
 	@rc=0; "$(VPY)" -m pytest -q tests/ $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
+
+# Benchmark: prints figures, never fails on timing. Lighthouse comes from node_modules/
+# (npm ci: no install scripts, no browser download; it drives /usr/bin/chromium).
+BENCH_ARGS ?=
+bench: venv node_modules/.package-lock.json
+	"$(VPY)" scripts/bench.py $(BENCH_ARGS)
+
+bench-quick: venv
+	"$(VPY)" scripts/bench.py --quick $(BENCH_ARGS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 # The content check alone: one line per problem (file:line: what is wrong: what to do).
 check: venv

@@ -21,6 +21,9 @@ from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
 from .refs import Marker, add_class, insert_aliases
 
 
+_BUILD: list = [None, None]  # [MkDocs Files object of the current build, its catalog]
+
+
 class _PagePreprocessor(Preprocessor):
     """Finds which source is being rendered, before anything changes the lines."""
 
@@ -38,7 +41,15 @@ class _PagePreprocessor(Preprocessor):
             abs_src = Path(file.abs_src_path)
             docs_dir = abs_src.parents[len(Path(file.src_uri).parts) - 1]
             ext.page = file.src_uri
-        ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"))
+        # One MkDocs build renders every page with the same Files object: reuse its catalog
+        # without listing the sources again (a new build, e.g. under `mkdocs serve`, checks them).
+        files = getattr(relpath, "files", None)
+        if files is not None and _BUILD[0] is files:
+            ext.catalog = _BUILD[1]
+        else:
+            ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"))
+            if files is not None:
+                _BUILD[:] = [files, ext.catalog]
         if ext.page is None:
             ext.page = ext.getConfig("page") or ext.catalog.page_for_body(lines) or ""
         return lines

@@ -119,6 +119,7 @@ class Catalog:
         self.refs: list[Ref] = []
         self.ids: dict[str, list[str]] = {}  # page -> ids in the rendered page (index mode)
         self.call_order: list[str] = []
+        self._by_target: dict[str, list[Ref]] | None = None
         self._lang: dict[str, str] = {}
         self._patterns: dict[str, re.Pattern | None] = {}
         self._body_lookup: dict[str, str] = {}
@@ -172,9 +173,12 @@ class Catalog:
                         self._lang.setdefault(phrase, str(meta["lang"]))
         if self.text_page not in self.sources:
             raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable : rétablissez ce fichier")
+        ext = _IndexExt(self, None)
+        md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])  # one parser, reset per page
         for path, src in self.sources.items():
-            ext = _IndexExt(self, path)
-            md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])
+            ext.page = ext.tree.page = path
+            ext.tree.marker, ext.tree.ids = None, []
+            md.reset()
             try:
                 md.convert(src.body)
             except EditionError as error:
@@ -253,8 +257,14 @@ class Catalog:
         return self._patterns[page]
 
     def refs_to(self, key: str) -> list[Ref]:
-        refs = [r for r in self.refs if r.target == key]
-        return sorted(refs, key=lambda r: (self.rank(r.source), ))  # stable: keeps document order
+        """References to ``key``: the text first, then notes, glossary, names; document order."""
+        if self._by_target is None:
+            self._by_target = {}
+            for ref in self.refs:
+                self._by_target.setdefault(ref.target, []).append(ref)
+            for refs in self._by_target.values():
+                refs.sort(key=lambda r: self.rank(r.source))  # stable: keeps document order
+        return list(self._by_target.get(key, []))
 
     def rank(self, path: str) -> tuple:
         if path == self.text_page:

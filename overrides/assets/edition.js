@@ -203,3 +203,10 @@
   }
   d.addEventListener("selectionchange", function () { clearTimeout(tm); tm = setTimeout(place, 200); });
 })();
+
+/* Material's search dialog has no accessible name (Lighthouse: aria-dialog-name). */
+(function () {
+  "use strict";
+  var dialog = document.querySelector(".md-search[role='dialog']");
+  if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Recherche dans l’édition");
+})();

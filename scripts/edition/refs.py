@@ -206,6 +206,7 @@ class Marker:
             a.set("aria-describedby", self.catalog.preview_id(key))
             if key not in self.used:
                 self.used.append(key)
+            return  # snippets and anchors are the index's business (built once, in index mode)
         text = clean_text("".join(a.itertext())).strip()
         block = holder
         anchor = ""

@@ -1,7 +1,6 @@
 """The README's guide « Ajouter une note / une entrée », followed step by step in a copy.
 
-The test reads the guide itself: the section of README.md (or, until the README carries it,
-tests/data/editor_guide.md, the same text), takes the file it says to create and the change it
+The test reads the guide itself: the section of README.md, takes the file it says to create and the change it
 says to make in the text from the guide's own code blocks, does exactly that in a temporary
 copy of the project, checks and builds there, and looks at the result as a reader would: the
 entry's page exists, the text's HTML carries the entry's preview (its definition), and the
@@ -24,21 +23,20 @@ import yaml
 from helpers import REPO_ROOT, build_env, copy_sources, diff_hashes, hash_sources
 
 SECTION = "Ajouter une note / une entrée"
-FALLBACK = REPO_ROOT / "tests" / "data" / "editor_guide.md"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
                    re.M | re.S)
 
 
 def guide_section() -> str:
-    """The guide's text, from README.md when it has the section, else from the fallback copy."""
-    for file in (REPO_ROOT / "README.md", FALLBACK):
+    """The guide's text, from README.md."""
+    for file in (REPO_ROOT / "README.md",):
         if file.is_file():
             text = file.read_text(encoding="utf-8")
             m = re.search(rf"^(#+) {re.escape(SECTION)}[ \t]*$", text, re.M)
             if m:
                 end = re.compile(rf"^#{{1,{len(m.group(1))}}} ", re.M).search(text, m.end())
                 return text[m.start(): end.start() if end else len(text)]
-    pytest.fail(f"no section « {SECTION} » in README.md nor in {FALLBACK}", pytrace=False)
+    pytest.fail(f"no section « {SECTION} » in README.md", pytrace=False)
 
 
 @dataclass

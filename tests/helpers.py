@@ -268,3 +268,13 @@ def parse_html(path: Path) -> ParsedPage:
     c.close()
     return ParsedPage(Path(path), c.elements, c.ids, c.names,
                       "".join(c.title_parts).strip(), [t.strip() for t in c.h1_texts])
+
+
+def local_only(context, base_url: str) -> None:
+    """Abort every request of a Playwright context that is not for the test server."""
+    from urllib.parse import urlsplit
+    port = urlsplit(base_url).port
+    context.route(
+        lambda url: not (urlsplit(url).scheme in ("data", "blob")
+                         or (urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).port == port)),
+        lambda route: route.abort())

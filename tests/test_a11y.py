@@ -15,12 +15,11 @@ follows `prefers-color-scheme`, so each pass emulates the light or the dark syst
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from helpers import built_pages, page_url
+from helpers import built_pages, page_url, local_only
 
 
 def _pages(site_dir):
@@ -63,14 +62,6 @@ def _axe_script() -> str:
     return AXE_SCRIPT
 
 
-def _local_only(context, base_url: str) -> None:
-    port = urlsplit(base_url).port
-    context.route(
-        lambda url: not (urlsplit(url).scheme in ("data", "blob")
-                         or (urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).port == port)),
-        lambda route: route.abort())
-
-
 def _run_axe(page, context=None) -> list[dict]:
     args = {"options": AXE_OPTIONS, "context": context}
     return page.evaluate(
@@ -97,7 +88,7 @@ def _audit_pass(browser, server: str, site_dir, palette: str) -> dict:
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800},
                                   color_scheme=palette)
     context.set_default_timeout(30_000)
-    _local_only(context, server)
+    local_only(context, server)
     context.add_init_script(script=_axe_script())
     page = context.new_page()
     pages = {}

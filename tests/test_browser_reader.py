@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from helpers import built_pages, page_url
+from helpers import built_pages, page_url, local_only
 
 
 def _pages(site_dir):
@@ -31,15 +31,6 @@ MAX_TABS = 400
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
-
-
-def _local_only(context, base_url: str) -> None:
-    """As in conftest: nothing may leave the test server."""
-    port = urlsplit(base_url).port
-    context.route(
-        lambda url: not (urlsplit(url).scheme in ("data", "blob")
-                         or (urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).port == port)),
-        lambda route: route.abort())
 
 
 def _preview_text(page, link_selector: str) -> str:
@@ -108,7 +99,7 @@ def test_preview_on_keyboard_focus(page, server, selector):
 def test_preview_on_tap(browser, server, selector):
     context = browser.new_context(locale="fr-FR", viewport={"width": 375, "height": 812},
                                   has_touch=True, is_mobile=True, device_scale_factor=2)
-    _local_only(context, server)
+    local_only(context, server)
     try:
         page = context.new_page()
         page.goto(server + "/texte/")
@@ -191,7 +182,7 @@ def test_french_search(page, server):
 
 def test_palette_switch_is_remembered(browser, server):
     context = browser.new_context(locale="fr-FR", color_scheme="light")
-    _local_only(context, server)
+    local_only(context, server)
     try:
         page = context.new_page()
         page.goto(server + "/")
@@ -225,7 +216,7 @@ def narrow_walk(browser, server, site_dir):
     """Every built page at 360 px: its horizontal overflow and what it logged."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740},
                                   has_touch=True, is_mobile=True)
-    _local_only(context, server)
+    local_only(context, server)
     page = context.new_page()
     logged: list[str] = []
     page.on("console", lambda m: m.type == "error" and logged.append(m.text))

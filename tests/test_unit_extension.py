@@ -1,7 +1,6 @@
 """Unit tests of the `edition` Python-Markdown extension, on small Markdown snippets."""
 
 import random
-import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 from pathlib import Path
 

@@ -22,12 +22,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from publish import source_date_epoch
+
 OUTPUT = Path("telechargements") / "safe-city-edition-annotee-hors-ligne.zip"
 FOLDER = "safe-city-edition-annotee"          # the one top-level folder inside the zip
 PDF = Path("telechargements") / "safe-city-edition-annotee.pdf"
 SHIM_PATH = Path("assets") / "javascripts" / "iframe-worker-shim.js"
 SHIM_URL = "https://unpkg.com/iframe-worker/shim"
-DEFAULT_EPOCH = 1640995200
 # Not needed in a copy read from disk: the sitemap (absolute URLs of the web site) and the
 # source maps of Material's scripts.
 DROP = re.compile(r"(^|/)sitemap\.xml(\.gz)?$|\.map$")
@@ -50,21 +51,6 @@ MONTHS = ["janvier", "fÃ©vrier", "mars", "avril", "mai", "juin", "juillet", "aoÃ
 
 class OfflineError(Exception):
     """Bad input: reported on one line."""
-
-
-def source_date_epoch(root: Path) -> int:
-    """SOURCE_DATE_EPOCH, else the rule of scripts/build.py (last commit, else a constant)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        sys.path.insert(0, str(root / "scripts"))
-        try:
-            from build import source_date_epoch as build_epoch
-            value = build_epoch()
-        except ImportError:
-            value = ""
-        finally:
-            sys.path.pop(0)
-    return int(value) if value.isdigit() else DEFAULT_EPOCH
 
 
 def build_offline(dest: Path, root: Path) -> None:

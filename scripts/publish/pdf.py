@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-import os
 import posixpath
 import re
 import sys
@@ -30,9 +29,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
+from publish import source_date_epoch
+
 OUTPUT = Path("telechargements") / "safe-city-edition-annotee.pdf"
 STYLESHEET = Path("assets") / "edition.css"  # its @media print part
-DEFAULT_EPOCH = 1640995200  # 2022-01-01, as in the Makefile, when SOURCE_DATE_EPOCH is unset
 
 # Sections of the home page that describe the web site, not the edition: left out of the PDF
 # (a short note on reading the PDF takes the place of the first).
@@ -277,21 +277,6 @@ def french_date(epoch: int) -> str:
     d = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).date()
     day = "1er" if d.day == 1 else str(d.day)
     return f"{day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def source_date_epoch(root: Path | None = None) -> int:
-    """SOURCE_DATE_EPOCH, else the rule of scripts/build.py (last commit, else a constant)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value and root is not None:
-        sys.path.insert(0, str(Path(root) / "scripts"))
-        try:
-            from build import source_date_epoch as build_epoch
-            value = build_epoch()
-        except ImportError:
-            value = ""
-        finally:
-            sys.path.pop(0)
-    return int(value) if value.isdigit() else DEFAULT_EPOCH
 
 
 def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:

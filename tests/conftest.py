@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.serve import _Handler as _BenchHandler
 from helpers import REPO_ROOT, BuildResult, hash_sources, run_build
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -65,28 +66,15 @@ def site_dir(site_build) -> Path:
 
 # --------------------------------------------------------------------------- HTTP server
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files from the built site; 404.html (status 404) for missing paths."""
+class _SiteHandler(_BenchHandler):
+    """Static files from the built site, uncompressed; 404.html (status 404) for missing
+    paths (the 404 and quiet logging come from the benchmark's server, scripts/bench/serve.py)."""
 
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code == 404 and not_found.is_file():
-            body = not_found.read_bytes()
-            self.send_response(404, message)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
+    gzip_enabled = False
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
-
-    def log_message(self, format, *args):  # keep pytest output clean
-        pass
 
 
 @pytest.fixture(scope="session")

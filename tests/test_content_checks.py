@@ -90,6 +90,17 @@ def write(rel: str, text: str, encoding: str = "utf-8"):
     return do
 
 
+def drop_field(rel: str, name: str):
+    """Remove a front matter field (and its indented continuation lines)."""
+    def do(root: Path):
+        file = root / "docs" / rel
+        text = file.read_text(encoding="utf-8")
+        new = re.sub(rf"^{re.escape(name)}:.*\n(?:[ \t]+.*\n)*", "", text, count=1, flags=re.M)
+        assert new != text, f"the test expects « {name}: » in docs/{rel}; update the case"
+        file.write_text(new, encoding="utf-8")
+    return do
+
+
 def registry(change: Callable[[dict], None]):
     def do(root: Path):
         file = root / "published.yml"
@@ -168,7 +179,8 @@ CASES = [
          "docs/texte.md:{line}: appel de note [^10] sans page de note : "
          "créez docs/notes/10.md avec « call: \"10\" »",
          ("texte.md", "[^10]"), mode="build"),
-    Case("page-sans-appel", write("notes/10.md", "---\ntitle: Note 10\ncall: \"10\"\ncites: []\n---\n"
+    Case("page-sans-appel", write("notes/10.md", "---\ntitle: Note 10\ncall: \"10\"\ncites: []\n"
+                                                 "constat: Une page de trop.\n---\n"
                                                  "## Commentaire\n\nUne page de trop.\n"),
          "docs/notes/10.md:3: page de note sans appel : le texte n’a pas d’appel « 10 » "
          "([^10] ou lien vers cette page)"),
@@ -210,6 +222,9 @@ CASES = [
          "docs/glossaire/essai.md:2: champ « definition » manquant : une phrase de définition (elle sert d’aperçu)"),
     Case("sources-manquantes", entry(sources="", body="Un texte.\n"),
          "docs/glossaire/essai.md:2: champ « sources » manquant : au moins une source (title, url, year)"),
+    Case("constat-manquant", drop_field("notes/4.md", "constat"),
+         "docs/notes/4.md:2: champ « constat » manquant : ajoutez « constat: » suivi d’une phrase qui dit "
+         "ce que l’édition a établi sur cette note (elle sert d’aperçu et de description)"),
     Case("kind-manquant", write("noms/essai.md", "---\n" + "".join(FRONT.values()) + "---\n" + BODY),
          "docs/noms/essai.md:2: champ « kind » manquant ou inconnu : personne, organisation ou lieu"),
     Case("champ-inconnu", entry(related="relatd: [cnil]\n"),

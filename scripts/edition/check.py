@@ -52,7 +52,7 @@ ENTRY_FIELDS = MKDOCS_FIELDS | {"short", "lang", "sort", "forms", "definition", 
 FIELDS = {
     "glossaire": ENTRY_FIELDS,
     "nom": ENTRY_FIELDS | {"kind"},
-    "note": MKDOCS_FIELDS | {"call", "cites", "sources", "definition"},
+    "note": MKDOCS_FIELDS | {"call", "cites", "constat", "sources", "definition"},
 }
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")

@@ -186,6 +186,11 @@ def _check_sources(src: Source) -> None:
                                f"source n° {i} sans année d’archive : ajoutez « year: AAAA » (sert au lien vers web.archive.org)")
 
 
+CONSTAT_MAX = 250
+CONSTAT_HINT = ("ajoutez « constat: » suivi d’une phrase qui dit ce que l’édition a établi sur cette note "
+                "(elle sert d’aperçu et de description)")
+
+
 def validate(src: Source) -> None:
     """Check the front matter fields the machinery needs for this kind of page."""
     section = src.section
@@ -208,6 +213,22 @@ def validate(src: Source) -> None:
     elif section == "note":
         _require(src, "title", "le titre de la page de note")
         _require(src, "call", "le numéro de l’appel dans le texte (1, 2, … ou asterisque)")
+        constat = src.meta.get("constat")
+        _require(src, "constat", CONSTAT_HINT)
+        if isinstance(constat, str) and not constat.strip():
+            raise EditionError(f"docs/{src.path}", src.meta_line("constat"), f"champ « constat » vide : {CONSTAT_HINT}")
+        if not isinstance(constat, str):
+            raise EditionError(f"docs/{src.path}", src.meta_line("constat"),
+                               "« constat » doit être une phrase (du texte), pas une liste ni un nombre : "
+                               "écrivez « constat: » suivi de la phrase")
+        if re.search(r"\]\(|<[a-z/]", constat):
+            raise EditionError(f"docs/{src.path}", src.meta_line("constat"),
+                               "« constat » doit être du texte simple : retirez les liens et les balises "
+                               "(les sources vont dans le commentaire)")
+        if len(" ".join(constat.split())) > CONSTAT_MAX:
+            raise EditionError(f"docs/{src.path}", src.meta_line("constat"),
+                               f"« constat » trop long ({len(' '.join(constat.split()))} caractères) : une seule phrase, "
+                               f"{CONSTAT_MAX} caractères au plus (elle sert d’aperçu et de description)")
         if not isinstance(src.meta.get("cites", []), list):
             raise EditionError(f"docs/{src.path}", src.meta_line("cites"), "« cites » doit être une liste d’identifiants de la bibliographie, par exemple « cites: [courmont-2018] »")
         _check_sources(src)

@@ -179,6 +179,49 @@ def test_every_note_call_has_a_page_with_a_preview_and_a_way_back(site_dir):
         assert f"appel-{n}" in text.ids
 
 
+def _preview_paragraphs(site_dir: Path, preview_id: str) -> list[tuple[str | None, str]]:
+    """(class, text) of each child of the built text page's preview ``preview_id``."""
+    html = (site_dir / "texte" / "index.html").read_text(encoding="utf-8")
+    m = re.search(rf'<div class="ed-preview-content"[^>]* id="{preview_id}"[^>]*>(.*?)</div>', html, re.S)
+    assert m, f"no .ed-preview-content #{preview_id} in the text page"
+    found = []
+    for p in re.finditer(r"<p(?: class=\"([^\"]*)\")?>(.*?)</p>", m.group(1), re.S):
+        text = re.sub(r"<[^>]+>", "", p.group(2))
+        found.append((p.group(1), " ".join(text.replace("&amp;", "&").split())))
+    rest = re.sub(r"<p(?: class=\"[^\"]*\")?>.*?</p>", "", m.group(1), flags=re.S).strip()
+    assert not rest, f"#{preview_id}: outside its paragraphs: {rest!r}"
+    assert "<a " not in m.group(1), f"#{preview_id}: a link inside the preview's text"
+    return found
+
+
+def test_note_previews_show_the_note_then_the_editions_finding(site_dir):
+    """Each note's preview: « Note N : » and the note as in the witness, then « L’édition : »
+    and the note page's `constat`. A note that is only a web address (notes 3 and 9) shows the
+    formatted reference of the work it cites first, not the bare address alone."""
+    notes_md = sources()["texte.md"]
+    works = {w["id"]: w for w in front_matter(DOCS / "bibliographie.md")[0]["works"]}
+    address_only = 0
+    for path in sorted((DOCS / "notes").glob("*.md")):
+        if path.name == "index.md":
+            continue
+        meta = front_matter(path)[0]
+        call = str(meta["call"])
+        paragraphs = _preview_paragraphs(site_dir, f"apercu-notes-{path.stem}")
+        assert [cls for cls, _ in paragraphs] == [None, "ed-preview-finding"], (call, paragraphs)
+        (_, note), (_, finding) = paragraphs
+        label = "Note astérisque" if call == "asterisque" else f"Note {call}"
+        assert note.startswith(f"{label} : "), note
+        assert finding == "L’édition : " + " ".join(str(meta["constat"]).split()), finding
+        witness = re.search(rf"^\[\^{re.escape(call)}\]: (.*)$", notes_md, re.M)
+        if witness and re.fullmatch(r"<https?://[^>\s]+>(\{[^}]*\})?", witness.group(1).strip()):
+            address_only += 1
+            url = witness.group(1).strip()[1:].split(">", 1)[0]
+            first = works[str(meta["cites"][0])]
+            assert note != f"{label} : {url}", f"note {call}: the bare address"
+            assert " ".join(str(first["title"]).split()) in note, f"note {call}: no reference to « {first['title']} »: {note}"
+    assert address_only == 2, "notes 3 and 9 are bare addresses in the witness"
+
+
 def test_notes_have_prev_next_in_the_order_of_the_text(site_dir):
     order = ["1", "2", "3", "4", "asterisque", "5", "6", "7", "8", "9"]
     for i, n in enumerate(order):

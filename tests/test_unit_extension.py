@@ -1,6 +1,7 @@
 """Unit tests of the `edition` Python-Markdown extension, on small Markdown snippets."""
 
 import random
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,9 +36,11 @@ FILES = {
         "sources:\n  - title: T\n    url: https://example.org/t\n    year: 2020\n---\nVoir la [note 1](../notes/1.md).\n"
     ),
     "noms/index.md": "<!-- edition: liste-noms -->\n",
-    "notes/1.md": "---\ntitle: Note 1\ncall: \"1\"\ncites: [techno]\n---\n## Commentaire\n\nSur le [CSU](../glossaire/csu.md).\n",
-    "notes/2.md": "---\ntitle: Note 2\ncall: \"2\"\n---\nRien.\n",
-    "notes/asterisque.md": "---\ntitle: Astérisque\ncall: asterisque\ndefinition: Appel orphelin.\n---\nRien.\n",
+    "notes/1.md": "---\ntitle: Note 1\ncall: \"1\"\ncites: [techno]\nconstat: La note donne le site de la campagne.\n---\n"
+                  "## Commentaire\n\nSur le [CSU](../glossaire/csu.md).\n",
+    "notes/2.md": "---\ntitle: Note 2\ncall: \"2\"\nconstat: >-\n  « Idem » renvoie au même site.\n---\nRien.\n",
+    "notes/asterisque.md": "---\ntitle: Astérisque\ncall: asterisque\ndefinition: Appel orphelin.\n"
+                           "constat: Aucune note ne lui correspond.\n---\nRien.\n",
     "notes/index.md": "<!-- edition: liste-notes -->\n",
     "bibliographie.md": (
         "---\ntitle: Bibliographie\nworks:\n  - id: techno\n    type: webpage\n    title: Technopolice\n"
@@ -216,3 +219,122 @@ def test_bad_content_fails_with_file_and_line(tmp_path, page, text, expected):
     with pytest.raises(EditionError) as err:
         render(docs, "texte.md")
     assert str(err.value).startswith(expected), str(err.value)
+
+
+@pytest.mark.parametrize("page,text,expected", [
+    ("notes/2.md", FILES["notes/2.md"].replace("constat: >-\n  « Idem » renvoie au même site.\n", ""),
+     "docs/notes/2.md:2: champ « constat » manquant : ajoutez « constat: »"),
+    ("notes/2.md", FILES["notes/2.md"].replace("constat: >-\n  « Idem » renvoie au même site.\n", "constat: \"  \"\n"),
+     "docs/notes/2.md:4: champ « constat » vide"),
+    ("notes/2.md", FILES["notes/2.md"].replace("constat: >-\n  « Idem » renvoie au même site.\n",
+                                               "constat: [Une phrase, en liste]\n"),
+     "docs/notes/2.md:4: « constat » doit être une phrase"),
+    ("notes/2.md", FILES["notes/2.md"].replace("« Idem » renvoie au même site.",
+                                               "Voir [le site](https://technopolice.fr/)."),
+     "docs/notes/2.md:4: « constat » doit être du texte simple"),
+    ("notes/2.md", FILES["notes/2.md"].replace("« Idem » renvoie au même site.", "Une phrase bien longue. " * 11),
+     "docs/notes/2.md:4: « constat » trop long (263 caractères)"),
+])
+def test_note_pages_require_a_plain_constat(tmp_path, page, text, expected):
+    docs = write_docs(tmp_path, **{page: text})
+    with pytest.raises(EditionError) as err:
+        render(docs, "texte.md")
+    assert str(err.value).startswith(expected), str(err.value)
+
+
+# --------------------------------------------------------------------------- previews' content
+
+NBSP = "\u00a0"
+
+
+def previews(html: str) -> dict[str, ET.Element]:
+    """The page's ``.ed-preview-content`` elements, by id, parsed."""
+    start = html.index('<div class="ed-previews"')
+    box = ET.fromstring(html[start:html.index("</div></div>", start) + len("</div></div>")])
+    assert box.get("hidden") == "hidden" and box.get("data-search-exclude") == ""
+    found = {}
+    for item in box:
+        assert item.tag == "div" and item.get("class") == "ed-preview-content", ET.tostring(item)
+        assert item.get("data-search-exclude") == "", "each preview is kept out of the search index"
+        found[item.get("id")] = item
+    return found
+
+
+def text_of(node: ET.Element) -> str:
+    return "".join(node.itertext())
+
+
+def test_note_preview_shows_the_note_then_the_editions_finding(docs):
+    item = previews(render(docs, "texte.md"))["apercu-notes-2"]
+    assert [child.tag for child in item] == ["p", "p"], "two paragraphs, shown as they are"
+    note, finding = item
+    assert note.get("class") is None and note[0].tag == "strong" and note[0].text == "Note" + NBSP + "2"
+    assert text_of(note) == f"Note{NBSP}2{NBSP}: Idem."
+    assert finding.get("class") == "ed-preview-finding"
+    assert finding[0].tag == "strong" and finding[0].text == f"L’édition{NBSP}:"
+    assert text_of(finding) == f"L’édition{NBSP}: « Idem » renvoie au même site."
+    # The orphan call has no witness: its preview says so (else its definition), then the finding.
+    orphan = previews(render(docs, "texte.md"))["apercu-notes-asterisque"]
+    assert [text_of(p) for p in orphan] == [f"Note astérisque{NBSP}: Appel orphelin.",
+                                           f"L’édition{NBSP}: Aucune note ne lui correspond."]
+
+
+def test_note_preview_keeps_the_witness_wording_and_unwraps_its_links(docs):
+    item = previews(render(docs, "texte.md"))["apercu-notes-1"]
+    note = item[0]
+    assert text_of(note) == f"Note{NBSP}1{NBSP}: Voir https://technopolice.fr/."
+    assert not list(item.iter("a")), "no link inside a preview's text"
+    assert not [n for n in item.iter() if n is not item and (n.get("id") or n.get("aria-describedby"))]
+
+
+def test_address_only_note_previews_the_reference_not_the_bare_url(tmp_path):
+    texte = FILES["texte.md"].replace("[^1]: Voir <https://technopolice.fr/>", "[^1]: <https://technopolice.fr/>")
+    docs = write_docs(tmp_path, **{"texte.md": texte})
+    item = previews(render(docs, "texte.md"))["apercu-notes-1"]
+    note, finding = item
+    text = text_of(note)
+    assert text != f"Note{NBSP}1{NBSP}: https://technopolice.fr/"
+    assert text.startswith(f"Note{NBSP}1{NBSP}: une adresse web, celle de «{NBSP}Technopolice{NBSP}»"), text
+    biblio = note.find("span")
+    assert biblio is not None and biblio.get("class") == "ed-biblio", "the formatted reference (format_work)"
+    assert "https://technopolice.fr/" in text, "the address is still there, as text"
+    assert not list(item.iter("a"))
+    assert text_of(finding).endswith("La note donne le site de la campagne.")
+
+
+def test_entry_preview_is_one_paragraph_with_name_and_definition(docs):
+    found = previews(render(docs, "texte.md"))
+    csu = found["apercu-glossaire-csu"]
+    assert [child.tag for child in csu] == ["p"]
+    assert csu[0][0].tag == "strong" and csu[0][0].text == "Centre de supervision urbain (CSU)"
+    assert text_of(csu) == f"Centre de supervision urbain (CSU){NBSP}: Salle où arrivent les images."
+    huawei = found["apercu-noms-huawei"]
+    assert text_of(huawei) == f"Huawei{NBSP}: Entreprise chinoise."
+    safe = previews(render(docs, "glossaire/csu.md"))["apercu-glossaire-safe-city"]
+    assert safe[0][0].get("lang") == "en", "an English term is announced in English"
+
+
+# --------------------------------------------------------------------------- « Contexte »
+
+@pytest.mark.parametrize("sentence,shown", [
+    ("Une phrase du texte.", "«\u00a0Une phrase du texte.\u00a0»"),
+    ("«\u00a0Une citation entière.\u00a0»", "«\u00a0Une citation entière.\u00a0»"),
+    ("«\u00a0«\u00a0Dedans\u00a0» et autour.\u00a0»", "«\u00a0«\u00a0Dedans\u00a0» et autour.\u00a0»"),
+    ("«\u00a0Notre métier\u00a0», assure-t-il.", "«\u00a0«\u00a0Notre métier\u00a0», assure-t-il.\u00a0»"),
+    ("«\u00a0a\u00a0», dit-il, «\u00a0b\u00a0».", "«\u00a0«\u00a0a\u00a0», dit-il, «\u00a0b\u00a0».\u00a0»"),
+    ("La fin d’une longue citation.\u00a0»", "«\u00a0La fin d’une longue citation.\u00a0»"),
+    ("«\u00a0Le début d’une longue citation.", "«\u00a0Le début d’une longue citation.\u00a0»"),
+])
+def test_context_sentence_gets_one_pair_of_quotation_marks(sentence, shown):
+    from edition.render import quoted
+    assert quoted(sentence) == shown
+
+
+def test_note_page_context_does_not_double_the_quotation_marks(tmp_path):
+    texte = FILES["texte.md"].replace("Autre paragraphe sur [Huawei](noms/huawei.md)[^2].",
+                                      "Il écrit. « Autre paragraphe sur [Huawei](noms/huawei.md)[^2]. »")
+    docs = write_docs(tmp_path, **{"texte.md": texte})
+    out = render(docs, "notes/2.md")
+    context = out.split('<blockquote class="ed-context">', 1)[1].split("</blockquote>", 1)[0]
+    shown = context.replace("<p>", "").replace("</p>", "").strip()
+    assert shown == "« Autre paragraphe sur Huawei. »", "the sentence's own pair, and only it"

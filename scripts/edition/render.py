@@ -124,7 +124,22 @@ def related_block(catalog, meta: dict, page: str) -> list[etree.Element]:
     return [heading("Voir aussi", "voir-aussi"), ul]
 
 
+BARE_ADDRESS = re.compile(r"<?https?://\S+>?")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line (no-break spaces kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def preview_container(catalog, keys: list[str]) -> etree.Element | None:
+    """The previews of a page's notes and entries, hidden until a link shows one.
+
+    Each ``.ed-preview-content`` holds block children, shown as they are: for an entry, one
+    ``<p>`` (bold name, then the definition); for a note, a ``<p>`` with the author's note as in
+    the witness (or, when the note is only a web address, the formatted reference of its first
+    cited work), then ``<p class="ed-preview-finding">`` « L’édition : » and the note's
+    ``constat``. Links are unwrapped (a preview is read, its own links come from the script)."""
     if not keys:
         return None
     # data-search-exclude: the previews repeat other pages' definitions; Material's search
@@ -134,17 +149,112 @@ def preview_container(catalog, keys: list[str]) -> etree.Element | None:
         meta = catalog.entries[key]
         item = el("div", parent=box, id=catalog.preview_id(key), cls="ed-preview-content",
                   data_search_exclude="")
+        p = el("p", parent=item)
         if key.startswith("notes/"):
-            title = catalog.note_label(key)
-            call = str(meta["call"])
-            text = " ".join("".join(e.itertext()) for e in catalog.witness.get(call, [])).strip()
-            text = text or str(meta.get("definition") or meta.get("title"))
+            el("strong", catalog.note_label(key), p).tail = f"{NBSP}: "
+            _note_preview(catalog, key, p)
+            constat = one_line(str(meta.get("constat") or ""))
+            if constat:
+                p.tail = "\n"  # read as two sentences, also by textContent
+                finding = el("p", parent=item, cls="ed-preview-finding")
+                el("strong", f"L’édition{NBSP}:", finding).tail = f" {constat}"
         else:
-            title = entry_name(meta)
-            text = str(meta["definition"]).strip()
-        el("strong", title, item).tail = f"{NBSP}: "
-        item[-1].tail += text
+            el("strong", entry_name(meta), p, lang=meta.get("lang")).tail = \
+                f"{NBSP}: {one_line(str(meta['definition']))}"
     return box
+
+
+def _note_preview(catalog, key: str, p: etree.Element) -> None:
+    """The author's note, inline, at the end of ``p``."""
+    meta = catalog.entries[key]
+    witness = catalog.witness.get(str(meta["call"]), [])
+    text = " ".join("".join(e.itertext()) for e in witness).strip()
+    works = [catalog.works[str(w)] for w in meta.get("cites") or [] if str(w) in catalog.works]
+    if text and BARE_ADDRESS.fullmatch(text) and works:
+        # Only an address: say so, and give what it leads to, as the bibliography formats it.
+        _append_text(p, "une adresse web, celle de ")
+        p.append(_plain_inline(format_work(works[0].data, catalog.archive_url)))
+    elif witness:
+        for i, block in enumerate(witness):
+            block = _plain_inline(block)
+            _append_text(p, (" " if i else "") + (block.text or "").lstrip())
+            for child in block:
+                p.append(child)
+        if len(p):
+            p[-1].tail = (p[-1].tail or "").rstrip()
+        else:
+            p.text = (p.text or "").rstrip()
+    else:
+        _append_text(p, str(meta.get("definition") or "cet appel n’a pas de note dans la reproduction.").strip())
+
+
+def _append_text(parent: etree.Element, text: str) -> None:
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _plain_inline(node: etree.Element) -> etree.Element:
+    """A copy of ``node`` for a preview: links unwrapped into their text, no ids nor
+    references; only ``lang`` and the typographic classes are kept."""
+    node = copy.deepcopy(node)
+    for parent in list(node.iter()):
+        i = 0
+        while i < len(parent):
+            child = parent[i]
+            if child.tag != "a":
+                i += 1
+                continue
+            parent.remove(child)
+            inner = list(child)
+            if i:
+                parent[i - 1].tail = (parent[i - 1].tail or "") + (child.text or "")
+            else:
+                parent.text = (parent.text or "") + (child.text or "")
+            for j, grand in enumerate(inner):
+                parent.insert(i + j, grand)
+            last = parent[i + len(inner) - 1] if inner else (parent[i - 1] if i else None)
+            if last is not None:
+                last.tail = (last.tail or "") + (child.tail or "")
+            else:
+                parent.text = (parent.text or "") + (child.tail or "")
+            # (no i += 1: the moved children are looked at in turn)
+    for item in node.iter():
+        keep = {k: v for k, v in item.attrib.items() if k == "lang"}
+        kept_classes = [c for c in (item.get("class") or "").split() if c.startswith(("ed-sc", "ed-biblio"))]
+        if kept_classes:
+            keep["class"] = " ".join(kept_classes)
+        item.attrib.clear()
+        item.attrib.update(keep)
+    return node
+
+
+def quoted(text: str) -> str:
+    """``text`` (a sentence of the passage) between French quotation marks, without doubling
+    the passage's own: a sentence that is one whole quotation keeps its pair as it is; one that
+    ends a quotation begun before it (or begins one that goes on after it) only gets the mark
+    its own pair lacks."""
+    text = text.strip()
+    depth, whole, lone_close_at_end = 0, text.startswith("«"), False
+    for i, ch in enumerate(text):
+        if ch == "«":
+            depth += 1
+        elif ch == "»":
+            if depth == 0:  # closes a quotation opened before this sentence
+                lone_close_at_end = i == len(text) - 1
+                whole = False
+                continue
+            depth -= 1
+            if depth == 0 and i < len(text) - 1:
+                whole = False  # « a », dit-il : the first quotation ends before the sentence
+    if whole and depth == 0:
+        return text
+    if lone_close_at_end:
+        return f"«{NBSP}{text}"
+    if whole:  # opened here, closed after the sentence
+        return f"{text}{NBSP}»"
+    return f"«{NBSP}{text}{NBSP}»"
 
 
 def sentence_around(text: str, offset: int) -> str:
@@ -190,7 +300,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
         ref = calls[0]
         out.append(heading("Contexte", "contexte"))
         q = el("blockquote", cls="ed-context")
-        el("p", f"«{NBSP}{sentence_around(ref.block_text, ref.offset)}{NBSP}»", q)
+        el("p", quoted(sentence_around(ref.block_text, ref.offset)), q)
         out.append(q)
         p = el("p", cls="ed-back")
         label = catalog.label(ref).replace("Le texte, ", "")

@@ -224,3 +224,45 @@ def test_text_page_citer_block(pages):
     buttons = {a.get("data-copy"): a for tag, a in texte.elements if tag == "button" and "data-copy" in a}
     assert set(buttons) == {"citer-edition", "citer-livre"}
     assert all(a.get("aria-label", "").startswith("Copier la référence") for a in buttons.values())
+
+
+def _front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def test_note_and_entry_pages_describe_themselves(pages):
+    """<meta name="description"> (written by Material's base.html) is a note's finding
+    (`constat`) or an entry's definition, never the site's generic description, and the link
+    previews say the same. One tag of each, and nothing copied into the sources."""
+    docs = REPO_ROOT / "docs"
+    expected = {}
+    for section, field in (("notes", "constat"), ("glossaire", "definition"), ("noms", "definition")):
+        for path in sorted((docs / section).glob("*.md")):
+            if path.name != "index.md":
+                front = _front(path)
+                assert "description" not in front, f"{path.name}: no description: field, {field} is the source"
+                expected[f"/{section}/{path.stem}/"] = _squash(front[field])
+    assert len([u for u in expected if u.startswith("/notes/")]) == 10
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("", lambda loader, suffix, node: None)  # mkdocs.yml's !ENV tags
+    config = yaml.load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+    generic = _squash(config["site_description"])
+    assert len(generic) > 20
+    failures = []
+    for url, summary in expected.items():
+        page = pages[url]
+        try:
+            described = _one(page, "description")
+            assert _squash(described) == summary, f"description {described!r}"
+            assert _squash(described) != generic
+            assert _one(page, "og:description") == described, "og:description differs"
+            assert _one(page, "twitter:description") == described, "twitter:description differs"
+        except AssertionError as exc:
+            failures.append(f"{url}: {exc}")
+    assert not failures, "\n".join(failures)
+    # The finding of note 3, as the reader of a shared link sees it.
+    assert "Liberté Libertés Chéries" in _one(pages["/notes/3/"], "description")

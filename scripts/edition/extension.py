@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import render
 from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
-from .refs import Marker, add_class, insert_aliases
+from .refs import Marker, add_class, classes, clean_text, insert_aliases
 
 
 _BUILD: list = [None, None]  # [MkDocs Files object of the current build, its catalog]
@@ -74,6 +74,8 @@ class _EditionTree(Treeprocessor):
             self.note_page(root, catalog, src)
         if page == catalog.text_page:
             self.paragraph_numbers(root)
+            self.first_mentions(root)
+            self.notes_anchor(root)
         previews = render.preview_container(catalog, marker.used)
         if previews is not None:
             root.append(previews)
@@ -137,6 +139,102 @@ class _EditionTree(Treeprocessor):
             add_class(p, "ed-par")
 
 
+    def first_mentions(self, root):
+        """Reading modes (« Annotations : toutes · premières mentions · aucune »): on the text
+        page an entry is a link at its first mention only, the default that applies without
+        JavaScript. Later mentions stay marked, as a ``span`` with the same class, id and
+        preview, so that an entry's backlinks still land on them; the « toutes » mode of
+        edition.js makes them links again (with the first mention's address)."""
+        seen = set()
+        for a in root.iter("a"):
+            cls = classes(a)
+            if "ed-ref" not in cls or "ed-ref--notes" in cls or not a.get("href"):
+                continue
+            key = a.get("aria-describedby")
+            if key in seen:
+                a.tag = "span"
+                del a.attrib["href"]
+            else:
+                seen.add(key)
+                add_class(a, "ed-ref--first")
+
+    def notes_anchor(self, root):
+        """The author's notes (the footnotes block) get an address: ``#notes``."""
+        for div in root.iter("div"):
+            if "footnote" in classes(div) and not div.get("id"):
+                div.set("id", "notes")
+
+
+class _TocTree(Treeprocessor):
+    """The text page's table of contents lists its paragraphs (§ 1 …) under the passage's
+    heading, then the author's notes. Runs after ``toc`` (priority 5), adding to the
+    ``toc_tokens`` that MkDocs and its successors read for the page's table of contents."""
+
+    WORDS = 5
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        catalog = self.ext.catalog
+        if catalog is None or self.ext.page != catalog.text_page:
+            return
+        tokens = getattr(self.md, "toc_tokens", None)
+        if tokens is None:
+            return
+        parent = next((t for t in _walk(tokens) if t["id"] == "passage"), None)
+        # The list holding the passage's heading (under the page's h1, which Material leaves
+        # out of the sidebar), where « Notes de l’auteur » goes too.
+        siblings = next((t["children"] for t in _walk(tokens) if parent in t["children"]), tokens)
+        level = parent["level"] if parent else 2
+        for p in root.iter("p"):
+            if "ed-par" not in classes(p) or not re.fullmatch(r"p\d+", p.get("id") or ""):
+                continue
+            n = p.get("id")[1:]
+            words, shown = _plain(p).split(), []
+            for w in words:  # the first words that have letters (« and » do not count)
+                shown.append(w)
+                if sum(any(c.isalpha() for c in x) for x in shown) == self.WORDS:
+                    break
+            more = "…" if len(shown) < len(words) else ""
+            label = _escape(f"§\u00a0{n}\u2002" + " ".join(shown) + more)
+            token = {"level": level + 1, "id": p.get("id"), "name": label, "html": label, "children": []}
+            (parent["children"] if parent else siblings).append(token)
+        if any(el.get("id") == "notes" for el in root.iter("div")):
+            siblings.append({"level": level, "id": "notes", "name": "Notes de l’auteur",
+                             "html": "Notes de l’auteur", "children": []})
+
+
+def _walk(tokens):
+    for t in tokens:
+        yield t
+        yield from _walk(t.get("children") or [])
+
+
+def _plain(el) -> str:
+    """Text of a paragraph as read, without the paragraph number or note calls."""
+    out = []
+
+    def visit(node):
+        cls = classes(node)
+        if "ed-parnum" in cls or node.tag == "sup":
+            return
+        if node.text:
+            out.append(clean_text(node.text))
+        for child in node:
+            visit(child)
+            if child.tail:
+                out.append(clean_text(child.tail))
+
+    visit(el)
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class _AliasTree(Treeprocessor):
     """``aliases: {ancienne-ancre: nouvelle-ancre}`` in a page's front matter: the old
     anchor keeps working. Runs with ``toc`` (priority 5, registered after it), so that
@@ -170,6 +268,7 @@ class EditionExtension(Extension):
         md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
         md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
         md.treeprocessors.register(_AliasTree(md, self), "edition-aliases", 5)
+        md.treeprocessors.register(_TocTree(md, self), "edition-toc", 4)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

@@ -1,111 +1,237 @@
-/* Safe City, édition annotée — previews of notes and entries (hover, focus, tap; Escape closes).
-   No library, no network: the preview text is already in the page (see .ed-previews). */
+/* Safe City, édition annotée — previews of notes and entries, and the reading modes.
+   No library, no network: the preview text is already in the page (see .ed-previews).
+   - Mouse: hover opens next to the word; keyboard: focus opens it, Escape closes.
+   - Touch: one tap opens (on a narrow screen as a sheet at the bottom of the screen), the
+     preview's own link or a second tap goes on; a tap outside or the close button closes.
+   Wherever it opens, the preview is placed inside the window (position: fixed). */
 (function () {
   "use strict";
-  var pop, current = null, hideTimer = null;
+  var d = document, pop, body, more, current = null, hideTimer = null, quiet = false;
+  var REF = "a.ed-ref[href][aria-describedby]";
 
   function popover() {
     if (pop) return pop;
-    pop = document.createElement("div");
+    pop = d.createElement("div");
     pop.className = "ed-popover";
     pop.id = "ed-popover";
-    pop.setAttribute("role", "tooltip");
     pop.hidden = true;
+    body = d.createElement("div");
+    body.className = "ed-popover__body";
+    more = d.createElement("a");
+    more.className = "ed-popover__more";
+    var close = d.createElement("button");
+    close.type = "button";
+    close.className = "ed-popover__close";
+    close.setAttribute("aria-label", "Fermer l’aperçu");
+    close.addEventListener("click", function () { hide(true); });
+    pop.append(close, body, more);
     pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
-    pop.addEventListener("mouseleave", function () { scheduleHide(); });
-    document.body.appendChild(pop);
+    pop.addEventListener("mouseleave", function () { if (pop.dataset.mode === "hover") scheduleHide(); });
+    d.body.appendChild(pop);
     return pop;
   }
 
-  function show(link) {
-    var source = document.getElementById(link.getAttribute("aria-describedby"));
+  function moreLabel(link) {
+    if (!link.classList.contains("ed-ref--notes")) return "Voir l’entrée";
+    var n = (link.getAttribute("href").match(/notes\/([^/#]+)/) || [])[1];
+    return n === "asterisque" ? "Lire la note sur l’astérisque" : "Lire la note " + (n || "");
+  }
+
+  // mode: "hover" (mouse), "focus" (keyboard) or "tap" (touch).
+  function show(link, mode) {
+    var source = d.getElementById(link.getAttribute("aria-describedby"));
     if (!source) return;
     clearTimeout(hideTimer);
     var box = popover();
-    box.textContent = "";
-    var p = document.createElement("p");
-    p.innerHTML = source.innerHTML;
-    box.appendChild(p);
-    var more = document.createElement("a");
+    body.textContent = "";
+    Array.prototype.forEach.call(source.childNodes, function (n) { body.appendChild(n.cloneNode(true)); });
+    if (!body.firstElementChild || body.firstElementChild.tagName !== "P") { // bare text: one paragraph
+      var p = d.createElement("p");
+      p.append.apply(p, Array.prototype.slice.call(body.childNodes));
+      body.appendChild(p);
+    }
+    Array.prototype.forEach.call(body.querySelectorAll("[id]"), function (e) { e.removeAttribute("id"); });
     more.href = link.href;
-    more.tabIndex = -1;
-    more.textContent = link.classList.contains("ed-ref--notes") ? "Lire la note →" : "Lire l’entrée →";
-    box.appendChild(more);
+    more.textContent = moreLabel(link) + " →";
+    var sheet = mode === "tap" && innerWidth < 720;
+    var interactive = mode === "tap";
+    box.dataset.mode = mode;
+    box.classList.toggle("ed-popover--sheet", sheet);
+    box.setAttribute("role", interactive ? "dialog" : "tooltip");
+    if (interactive) box.setAttribute("aria-label", "Aperçu : " + (link.getAttribute("aria-label") || link.textContent.trim()));
+    else box.removeAttribute("aria-label");
+    box.querySelectorAll("a, button").forEach(function (e) { e.tabIndex = interactive ? 0 : -1; });
     box.hidden = false;
     current = link;
-    var r = link.getBoundingClientRect();
-    var width = box.offsetWidth;
-    var left = Math.min(Math.max(8, r.left + window.scrollX), window.scrollX + document.documentElement.clientWidth - width - 8);
-    box.style.left = Math.max(8, left) + "px";
-    box.style.top = (r.bottom + window.scrollY + 6) + "px";
+    place();
+    if (sheet) { // keep the word in sight above the sheet
+      var r = link.getBoundingClientRect(), top = innerHeight - box.offsetHeight;
+      if (r.bottom > top - 8) scrollBy(0, r.bottom - top + 16);
+      else if (r.top < 56) scrollBy(0, r.top - 72);
+    }
   }
 
-  function hide() {
+  // Below the word if it fits, else above, else on the side with more room (scrolling inside).
+  function place() {
+    if (!pop || pop.hidden || !current) return;
+    var box = pop, vw = d.documentElement.clientWidth, vh = innerHeight, m = 8, gap = 6;
+    box.style.maxHeight = "";
+    if (box.classList.contains("ed-popover--sheet")) {
+      box.style.left = box.style.top = "";
+      return;
+    }
+    var rects = current.getClientRects(), r = rects[0] || current.getBoundingClientRect();
+    var w = box.offsetWidth, h = box.offsetHeight;
+    var below = vh - r.bottom - gap - m, above = r.top - gap - m;
+    var top;
+    if (h <= below) top = r.bottom + gap;
+    else if (h <= above) top = r.top - gap - h;
+    else if (below >= above) { box.style.maxHeight = below + "px"; top = r.bottom + gap; }
+    else { box.style.maxHeight = above + "px"; top = r.top - gap - box.offsetHeight; }
+    box.style.top = Math.max(m, top) + "px";
+    box.style.left = Math.max(m, Math.min(r.left, vw - w - m)) + "px";
+  }
+
+  function hide(refocus) {
     clearTimeout(hideTimer);
-    if (pop) pop.hidden = true;
+    if (!pop || pop.hidden) return;
+    var link = current;
+    pop.hidden = true;
     current = null;
+    if (refocus && link) {
+      quiet = true; // focusing the word again must not reopen its preview
+      link.focus({ preventScroll: true });
+      quiet = false;
+    }
   }
 
   function scheduleHide() {
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(hide, 250);
+    hideTimer = setTimeout(function () { hide(false); }, 250);
   }
 
-  function refs() {
-    return document.querySelectorAll("a.ed-ref[aria-describedby]");
-  }
-
-  // What opened the preview matters on touch screens: a tap focuses the link (which shows its
-  // preview) before its click, so remember what was open when the finger came down.
+  // What the reader used last: a tap focuses the link before its click, so remember
+  // what was open when the finger came down.
   var lastPointer = "mouse", openAtPointerDown = null;
-  document.addEventListener("pointerdown", function (e) {
-    lastPointer = e.pointerType;
+  d.addEventListener("pointerdown", function (e) {
+    lastPointer = e.pointerType || lastPointer;
     openAtPointerDown = pop && !pop.hidden ? current : null;
   }, true);
-  document.addEventListener("keydown", function () { lastPointer = "keyboard"; }, true);
+  d.addEventListener("keydown", function (e) { if (e.key === "Tab" || e.key.indexOf("Arrow") === 0) lastPointer = "keyboard"; }, true);
 
-  refs().forEach(function (link) {
-    link.addEventListener("mouseenter", function () { if (lastPointer !== "touch") show(link); });
-    link.addEventListener("mouseleave", scheduleHide);
-    link.addEventListener("focus", function () { show(link); });
-    link.addEventListener("blur", function (e) {
-      // Focus moving on (Tab) closes at once, or the preview would cover the next stop;
-      // focus or pointer going into the preview keeps it open.
-      if (pop && ((e.relatedTarget && pop.contains(e.relatedTarget)) || pop.matches(":hover"))) scheduleHide();
-      else if (current === link) hide();
-    });
-    link.addEventListener("click", function (e) {
-      // On touch, the first tap opens the preview; the preview's own link (or a second tap) follows.
-      // A click from the keyboard (Enter) has no pointer type: it always follows the link.
-      var kind = "pointerType" in e ? e.pointerType : lastPointer;
+  function refOf(e) { var t = e.target; return t && t.closest ? t.closest(REF) : null; }
+
+  d.addEventListener("mouseover", function (e) {
+    var link = refOf(e);
+    if (!link || lastPointer === "touch") return;
+    if (link !== current || pop.dataset.mode !== "tap") show(link, "hover");
+  });
+  d.addEventListener("mouseout", function (e) {
+    var link = refOf(e);
+    if (!link || link !== current || pop.dataset.mode !== "hover") return;
+    if (e.relatedTarget && (link.contains(e.relatedTarget) || pop.contains(e.relatedTarget))) return;
+    scheduleHide();
+  });
+  d.addEventListener("focusin", function (e) {
+    var link = refOf(e);
+    if (!link || quiet || lastPointer === "touch" || lastPointer === "mouse" && !link.matches(":focus-visible")) return;
+    show(link, "focus");
+  });
+  d.addEventListener("focusout", function (e) {
+    var link = refOf(e);
+    if (!link || link !== current || !pop || pop.dataset.mode === "tap") return;
+    // Focus moving on (Tab) closes at once, or the preview would cover the next stop;
+    // focus or pointer going into the preview keeps it open.
+    if ((e.relatedTarget && pop.contains(e.relatedTarget)) || pop.matches(":hover")) scheduleHide();
+    else hide(false);
+  });
+  d.addEventListener("click", function (e) {
+    var link = refOf(e);
+    if (link) {
+      // On touch the first tap opens the preview; its link (or a second tap) follows.
+      // A click from the keyboard (Enter) or a mouse always follows the link.
+      var kind = e.pointerType || (e.detail ? lastPointer : "keyboard");
       if (kind === "touch" && openAtPointerDown !== link) {
         e.preventDefault();
-        show(link);
+        show(link, "tap");
       }
-    });
-  });
-
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && pop && !pop.hidden) {
-      var link = current;
-      hide();
-      if (link) link.focus({ preventScroll: true });
-      hide();  // focusing a link that only had the pointer on it shows its preview again
+      return;
     }
+    if (!pop || pop.hidden || pop.contains(e.target)) return;
+    var focusable = e.target.closest && e.target.closest("a, button, input, select, textarea, label, [tabindex]");
+    hide(!focusable && pop.dataset.mode === "tap");
   });
+  d.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && pop && !pop.hidden) hide(true);
+  });
+  addEventListener("scroll", function () {
+    if (!pop || pop.hidden) return;
+    var r = current.getBoundingClientRect();
+    // A word scrolled out of the window takes its preview (not the sheet) with it.
+    if (pop.dataset.mode !== "tap" && (r.bottom < 0 || r.top > innerHeight)) hide(false);
+    else place();
+  }, { passive: true });
+  addEventListener("resize", place);
+
   // Material leaves its search overlay over the page when Tab leaves the search: close it.
-  document.addEventListener("focusin", function (e) {
-    var search = document.getElementById("__search");
+  d.addEventListener("focusin", function (e) {
+    var search = d.getElementById("__search");
     if (search && search.checked && !e.target.closest(".md-search")) {
       search.checked = false;
       search.dispatchEvent(new Event("change"));
     }
   });
-  document.addEventListener("click", function (e) {
-    if (!pop || pop.hidden) return;
-    if (pop.contains(e.target) || (current && current.contains(e.target))) return;
-    hide();
+
+  /* Reading modes, on the text page: « Annotations : toutes · premières mentions · aucune ».
+     The build marks entries at their first mention only (class ed-ref--first; later mentions
+     keep their address in data-href): that is the default, also without JavaScript. The
+     reader's choice is kept in this browser (localStorage), never sent anywhere. */
+  var firsts = d.querySelectorAll("article a.ed-ref--first");
+  if (!firsts.length) return;
+  var hrefs = {}, KEY = "edition.annotations";
+  var MODES = [["toutes", "toutes"], ["premieres", "premières mentions"], ["aucune", "aucune"]];
+  firsts.forEach(function (a) { hrefs[a.getAttribute("aria-describedby")] = a.getAttribute("href"); });
+  function apply(mode) {
+    d.querySelectorAll("article .ed-ref--glossaire, article .ed-ref--noms").forEach(function (el) {
+      var on = mode === "toutes" || (mode === "premieres" && el.classList.contains("ed-ref--first"));
+      if (el.tagName !== "A") { // a later mention, as built: the same element, as a link
+        var a = d.createElement("a");
+        Array.prototype.forEach.call(el.attributes, function (at) { a.setAttribute(at.name, at.value); });
+        a.append.apply(a, Array.prototype.slice.call(el.childNodes));
+        el.replaceWith(a);
+        el = a;
+      }
+      if (on) el.setAttribute("href", hrefs[el.getAttribute("aria-describedby")]);
+      else el.removeAttribute("href");
+    });
+    d.documentElement.dataset.edAnnotations = mode;
+  }
+  function stored() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  var mode = stored();
+  if (!MODES.some(function (m) { return m[0] === mode; })) mode = "premieres";
+  var form = d.createElement("fieldset");
+  form.className = "ed-annotations";
+  var legend = d.createElement("legend");
+  legend.textContent = "Annotations";
+  form.appendChild(legend);
+  MODES.forEach(function (m) {
+    var label = d.createElement("label"), input = d.createElement("input");
+    input.type = "radio";
+    input.name = "ed-annotations";
+    input.value = m[0];
+    input.checked = m[0] === mode;
+    input.addEventListener("change", function () {
+      apply(m[0]);
+      try { localStorage.setItem(KEY, m[0]); } catch (e) { /* private mode: not remembered */ }
+    });
+    label.append(input, d.createTextNode(m[1]));
+    form.appendChild(label);
   });
+  var anchor = d.getElementById("passage") || firsts[0].closest("p");
+  anchor.after(form);
+  apply(mode);
 })();
 
 /* Safe City — copy/share links to paragraphs, notes, pages, quotes (#:~:text=); « Citer ».
@@ -126,7 +252,7 @@
     st.textContent = msg;
     st.classList.add("is-on");
     clearTimeout(st.t);
-    st.t = setTimeout(function () { st.className = "ed-toast"; st.textContent = ""; }, 3000);
+    st.t = setTimeout(function () { st.className = "ed-toast"; st.textContent = ""; }, touch ? 2000 : 3000);
   }
   function legacy(text, msg) { // plain http:// away from localhost
     var t = mk("textarea", "ed-off", text), f = d.activeElement, ok;
@@ -148,7 +274,7 @@
   }
   function button(what, cls, link, title) {
     var b = mk("button", "ed-share " + cls), label = verb + " le lien " + what;
-    b.title = label;
+    if (!touch) b.title = label; // a touch screen would leave the label over the text
     b.setAttribute("aria-label", label);
     b.onclick = function () { send(link, title); };
     return b;
@@ -178,7 +304,12 @@
   var qb = mk("button", "ed-quote", share ? "Partager cette citation" : "Copier le lien vers cette citation");
   qb.hidden = true;
   qb.onmousedown = function (e) { e.preventDefault(); }; // keeps the selection
-  qb.onclick = function () { qb.hidden = true; send(Q.link, T, "« " + Q.text + " »"); };
+  qb.onclick = function () {
+    qb.hidden = true;
+    send(Q.link, T, "« " + Q.text + " »");
+    // Done with this selection: on a touch screen it would bring the button back over the text.
+    if (touch) getSelection().removeAllRanges();
+  };
   d.body.append(qb);
 
   function mid(n, i) { return n.nodeType == 3 && i > 0 && /^[\p{L}\p{N}]{2}$/u.test(n.data.slice(i - 1, i + 1)); }

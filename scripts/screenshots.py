@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "texte/", "notes/3/", "glossaire/csu/", "glossaire/", "noms/", "bibliographie/", "principes/"]
-VIEWPORTS = {"phone": (375, 812), "desktop": (1280, 800)}
+VIEWPORTS = {"phone": (360, 740), "desktop": (1280, 800)}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

@@ -173,7 +173,9 @@ def _note_preview(catalog, key: str, p: etree.Element) -> None:
     if text and BARE_ADDRESS.fullmatch(text) and works:
         # Only an address: say so, and give what it leads to, as the bibliography formats it.
         _append_text(p, "une adresse web, celle de ")
-        p.append(_plain_inline(format_work(works[0].data, catalog.archive_url)))
+        # (the reference without the address itself, nor the bibliography's remarks)
+        data = {k: v for k, v in works[0].data.items() if k not in ("URL", "note")}
+        p.append(_plain_inline(format_work(data, catalog.archive_url)))
     elif witness:
         for i, block in enumerate(witness):
             block = _plain_inline(block)

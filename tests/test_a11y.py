@@ -280,14 +280,15 @@ def _note_text(page, n: str) -> str:
 
 def test_previews_are_announced(page, server):
     page.goto(server + TEXT_PAGE)
-    call = page.locator(NOTE_CALL)
-    expect(call).to_have_accessible_name("Note 3")
+    # (note 2: a note in words; the preview of note 3, a bare address, gives its reference)
+    call = page.locator("sup#appel-2 a")
+    expect(call).to_have_accessible_name("Note 2")
     expect(call).to_have_role("link")
-    note = _note_text(page, "3")
+    note = _note_text(page, "2")
     assert len(note) > 10, f"the text of note 3 was not found: {note!r}"
     description = page.evaluate(
         "s => document.getElementById(document.querySelector(s).getAttribute('aria-describedby'))"
-        ".textContent.replace(/\\s+/g, ' ').trim()", NOTE_CALL)
+        ".textContent.replace(/\\s+/g, ' ').trim()", "sup#appel-2 a")
     assert note in description, f"description {description!r} lacks the note {note!r}"
     expect(call).to_have_accessible_description(description)
 
@@ -315,3 +316,26 @@ def test_paragraph_numbers_are_large_enough_to_hit(page, server, width):
     assert sizes, "no paragraph number on the text page"
     small = [s for s in sizes if s[1] < 24 or s[2] < 24]
     assert not small, f"paragraph numbers smaller than 24 × 24 px at {width} px: {small}"
+
+
+# --------------------------------------------------------------------------- reading modes
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+@pytest.mark.parametrize("mode", ["toutes", "premieres", "aucune"])
+def test_axe_in_each_reading_mode(browser, server, palette, mode):
+    """The text page in each reading mode (« Annotations »), chosen with its control, in each
+    palette: no WCAG A/AA violation (the control itself included)."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740},
+                                  color_scheme=palette, has_touch=True, is_mobile=True)
+    local_only(context, server)
+    context.add_init_script(script=_axe_script())
+    try:
+        page = context.new_page()
+        page.goto(server + TEXT_PAGE)
+        page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=PALETTES[palette])
+        page.locator(f".ed-annotations input[value={mode}]").check()
+        assert page.evaluate("document.documentElement.dataset.edAnnotations") == mode
+        report = _describe(_run_axe(page), f"{TEXT_PAGE} ({palette}, annotations: {mode})")
+        assert not report, "\n".join(report)
+    finally:
+        context.close()

@@ -298,6 +298,10 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
     else:
         el("p", "Cet appel n’a pas de note dans la reproduction\u00a0: il n’y a pas de texte de note à afficher.", box, cls="ed-witness-missing")
     out.append(box)
+    if meta.get("constat"):
+        finding = el("p", cls="ed-finding")
+        el("strong", "L’édition\u00a0:", finding).tail = " " + str(meta["constat"]).strip()
+        out.append(finding)
     if calls:
         ref = calls[0]
         out.append(heading("Contexte", "contexte"))
@@ -396,10 +400,8 @@ def notes_list(catalog, page: str) -> list[etree.Element]:
         meta = catalog.entries[key]
         li = el("li", parent=ol)
         link(page, key + ".md", str(meta["title"]), li)
-        call = str(meta["call"])
-        witness = " ".join("".join(e.itertext()) for e in catalog.witness.get(call, [])).strip()
-        if witness:
-            el("span", f" — «{NBSP}{witness}{NBSP}»", li, cls="ed-snippet")
+        if meta.get("constat"):  # what the edition found, rather than the note again
+            el("span", str(meta["constat"]).strip(), li, cls="ed-notes-list__finding")
     return [ol]
 
 

@@ -27,7 +27,7 @@ from helpers import local_only
 
 TEXT = "/texte/"
 PREVIEWING = "article a.ed-ref[href][aria-describedby]"
-PHONES = {"360": (360, 740), "414": (414, 896)}
+PHONES = {"320": (320, 640), "360": (360, 740), "414": (414, 896)}
 SPOTS = {"top": 0.2, "middle": 0.5, "bottom": 0.88}
 ANNOTATIONS_KEY = "edition.annotations"
 

@@ -129,6 +129,7 @@ def generate(docs: Path, pages: int, entries: int = 500, seed: int = 6) -> dict[
         links = [gl(rng.choice(slugs), "../") for _ in range(3)]
         refs += 3
         text = (f"---\ntitle: \"Note {n} — {_sentence(rng, 5)[:-1]}\"\ncall: \"{n}\"\n"
+                f"constat: \"{_sentence(rng, 12)}\"\n"
                 f"cites: [{works[(n - 1) % WORKS]}]\nsources:\n"
                 f"  - title: \"Source de la note {n}\"\n    url: https://example.org/note/{n}\n    year: 2018\n"
                 f"---\n## Commentaire\n\n{_prose(rng, links, 80)}\n\n"

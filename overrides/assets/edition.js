@@ -335,6 +335,54 @@
   d.addEventListener("selectionchange", function () { clearTimeout(tm); tm = setTimeout(place, 200); });
 })();
 
+/* Arriving from a search result (?h=words, #p4): the words are marked in the text even when
+   typed without their accents (the search folds them; Material's own marks do not), and the
+   first one inside the paragraph reached is brought into view. */
+(function () {
+  "use strict";
+  var q = new URLSearchParams(location.search).get("h");
+  var art = document.querySelector("article");
+  if (!q || !art) return;
+  function fold(c) { var f = c.normalize("NFD").replace(/[\u0300-\u036f]/g, ""); return f.length === 1 ? f : c; }
+  function folded(s) { return Array.prototype.map.call(s, fold).join("").toLowerCase(); }
+  var terms = folded(q).split(/\s+/).filter(function (t) { return t.length > 1; })
+    .map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+  if (!terms.length) return;
+  var re = new RegExp("(^|[^\\p{L}\\p{N}])(" + terms.join("|") + ")[\\p{L}\\p{N}]*", "gu");
+  function mark() {
+    var walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT), nodes = [], n;
+    while ((n = walker.nextNode()))
+      if (!n.parentElement.closest("mark, script, style, .ed-previews, .ed-sr, .headerlink")) nodes.push(n);
+    nodes.forEach(function (node) {
+      var text = node.data, f = folded(text), m, last = 0, parts = [];
+      re.lastIndex = 0;
+      while ((m = re.exec(f))) {
+        var start = m.index + m[1].length, end = m.index + m[0].length;
+        parts.push(document.createTextNode(text.slice(last, start)));
+        var mk = document.createElement("mark");
+        mk.setAttribute("data-md-highlight", "");
+        mk.textContent = text.slice(start, end);
+        parts.push(mk);
+        last = end;
+      }
+      if (!parts.length) return;
+      parts.push(document.createTextNode(text.slice(last)));
+      node.replaceWith.apply(node, parts);
+    });
+  }
+  function bring() { // after the browser has scrolled to the paragraph (#p5)
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var first = target && target.querySelector("mark");
+    if (!first) return;
+    var r = first.getBoundingClientRect();
+    if (r.top < 64 || r.bottom > innerHeight) first.scrollIntoView({ block: "center" });
+  }
+  if (document.readyState === "complete") setTimeout(bring, 50);
+  else addEventListener("load", function () { setTimeout(bring, 50); });
+  // After Material's own marks (its script runs first, on the same page load).
+  setTimeout(mark, 0);
+})();
+
 /* Material's search dialog has no accessible name (Lighthouse: aria-dialog-name). */
 (function () {
   "use strict";

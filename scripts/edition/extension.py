@@ -76,6 +76,7 @@ class _EditionTree(Treeprocessor):
             self.paragraph_numbers(root)
             self.first_mentions(root)
             self.notes_anchor(root)
+            self.search_units(root, src.title if src else "")
         previews = render.preview_container(catalog, marker.used)
         if previews is not None:
             root.append(previews)
@@ -130,7 +131,7 @@ class _EditionTree(Treeprocessor):
                 continue
             n = m.group(1)
             a = render.el("a", None, href=f"#p{n}", cls="ed-parnum ed-generated",
-                          title=f"Lien vers le paragraphe {n}")
+                          title=f"Lien vers le paragraphe {n}", data_search_exclude="")
             render.el("span", "Paragraphe ", a, cls="ed-sr")
             render.el("span", n, a).tail = None
             a.tail = p.text
@@ -157,6 +158,21 @@ class _EditionTree(Treeprocessor):
             else:
                 seen.add(key)
                 add_class(a, "ed-ref--first")
+
+    def search_units(self, root, title):
+        """Each paragraph, the epigraph and each of the author's notes is a search result of
+        its own (``data-edition-unit``: its title), found at its own address; the step
+        ``publish.search`` turns them into entries of the search index."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for el in list(root.iter()):
+            eid = el.get("id") or ""
+            m = re.fullmatch(r"p(\d+)|note-(\w+)|(epigraphe)", eid)
+            if not m or (m.group(1) and "ed-par" not in classes(el)) or (m.group(2) and el.tag != "li"):
+                continue
+            what = f"§\u00a0{m.group(1)}" if m.group(1) else f"note\u00a0{m.group(2)}" if m.group(2) else "épigraphe"
+            if m.group(3) and parents.get(el) is not None and parents[el].tag == "blockquote":
+                el = parents[el]  # the quotation and its attribution (whose id is the address)
+            el.set("data-edition-unit", f"{title}, {what}")
 
     def notes_anchor(self, root):
         """The author's notes (the footnotes block) get an address: ``#notes``."""

@@ -231,6 +231,7 @@ class Catalog:
             "class": "ed-archive ed-generated",
             "rel": "external noreferrer",
             "aria-label": "archive (copie sur web.archive.org)",
+            "data-search-exclude": "",
         })
         a.text = "archive"
         return a

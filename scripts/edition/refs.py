@@ -184,7 +184,7 @@ class Marker:
                             back.set("aria-label", f"Revenir à l’appel de la note {n}")
                 if n in calls and self.render:
                     last = li[-1] if len(li) else li
-                    box = etree.SubElement(last, "span", {"class": "ed-note-more"})
+                    box = etree.SubElement(last, "span", {"class": "ed-note-more", "data-search-exclude": ""})
                     box.text = " "
                     more = etree.SubElement(box, "a", {
                         "href": relative(self.page, calls[n] + ".md"), "class": "ed-generated"})

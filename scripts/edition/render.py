@@ -32,8 +32,10 @@ def link(page: str, target: str, text: str, parent=None, **attrs) -> etree.Eleme
     return el("a", text, parent, href=href, cls=cls, **attrs)
 
 
-def heading(text: str, hid: str, level: int = 2) -> etree.Element:
-    return el(f"h{level}", text, id=hid)
+def heading(text: str, hid: str, level: int = 2, indexed: bool = True) -> etree.Element:
+    """A heading; with ``indexed=False`` its whole section stays out of the search index
+    (what repeats another page: sources, backlinks, the note as in the text, …)."""
+    return el(f"h{level}", text, id=hid, data_search_exclude=None if indexed else "")
 
 
 def sort_key(text: str) -> str:
@@ -59,7 +61,7 @@ def sources_block(catalog, sources: list[dict]) -> list[etree.Element]:
         twin = catalog.archive_link(str(s["url"]), str(s["year"]))
         li.append(twin)
         twin.tail = ")"
-    return [heading("Sources", "sources"), ul]
+    return [heading("Sources", "sources", indexed=False), ul]
 
 
 def snippet(ref, width: int = 90) -> tuple[str, str, str]:
@@ -78,7 +80,7 @@ def snippet(ref, width: int = 90) -> tuple[str, str, str]:
 
 def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Element]:
     refs = [r for r in catalog.refs_to(key) if r.id not in exclude]
-    out = [heading("Renvois dans l’édition", "renvois")]
+    out = [heading("Renvois dans l’édition", "renvois", indexed=False)]
     if not refs:
         out.append(el("p", "Aucune page de l’édition ne renvoie encore ici.", cls="ed-backlinks-empty"))
         return out
@@ -121,7 +123,7 @@ def related_block(catalog, meta: dict, page: str) -> list[etree.Element]:
     for slug in related:
         li = el("li", parent=ul)
         link(page, f"glossaire/{slug}.md", entry_name(catalog.entries[f"glossaire/{slug}"]), li)
-    return [heading("Voir aussi", "voir-aussi"), ul]
+    return [heading("Voir aussi", "voir-aussi", indexed=False), ul]
 
 
 BARE_ADDRESS = re.compile(r"<?https?://\S+>?")
@@ -274,7 +276,11 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
     call = str(meta["call"])
     out = []
     calls = [r for r in catalog.refs if r.source == catalog.text_page and r.target == key]
-    out.append(heading("La note dans le texte", "note"))
+    if meta.get("constat"):  # what the edition found, first
+        finding = el("p", cls="ed-finding")
+        el("strong", "L’édition\u00a0:", finding).tail = " " + str(meta["constat"]).strip()
+        out.append(finding)
+    out.append(heading("La note dans le texte", "note", indexed=False))
     box = el("blockquote", cls="ed-witness")
     witness = catalog.witness.get(call)
     if witness:
@@ -298,13 +304,9 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
     else:
         el("p", "Cet appel n’a pas de note dans la reproduction\u00a0: il n’y a pas de texte de note à afficher.", box, cls="ed-witness-missing")
     out.append(box)
-    if meta.get("constat"):
-        finding = el("p", cls="ed-finding")
-        el("strong", "L’édition\u00a0:", finding).tail = " " + str(meta["constat"]).strip()
-        out.append(finding)
     if calls:
         ref = calls[0]
-        out.append(heading("Contexte", "contexte"))
+        out.append(heading("Contexte", "contexte", indexed=False))
         q = el("blockquote", cls="ed-context")
         el("p", quoted(sentence_around(ref.block_text, ref.offset)), q)
         out.append(q)
@@ -314,7 +316,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
         out.append(p)
     cites = [catalog.works[str(w)] for w in meta.get("cites") or []]
     if cites:
-        out.append(heading("Référence complète", "reference"))
+        out.append(heading("Référence complète", "reference", indexed=False))
         ul = el("ul", cls="ed-references")
         for work in cites:
             li = el("li", parent=ul)
@@ -341,7 +343,7 @@ def _work_element(catalog, data: dict) -> etree.Element:
 def prevnext(catalog, key: str, page: str) -> etree.Element:
     order = catalog.call_order
     i = order.index(key)
-    nav = el("nav", cls="ed-prevnext", aria_label="Notes précédente et suivante")
+    nav = el("nav", cls="ed-prevnext", aria_label="Notes précédente et suivante", data_search_exclude="")
     if i > 0:
         link(page, order[i - 1] + ".md", f"← {catalog.note_label(order[i - 1])}", nav, rel="prev")
     if i + 1 < len(order):
@@ -357,12 +359,13 @@ def glossary_list(catalog, page: str) -> list[etree.Element]:
         meta = catalog.entries[k]
         letter = sort_key(str(meta.get("sort") or meta["title"]))[:1].upper()
         groups.setdefault(letter, []).append(k)
-    nav = el("nav", cls="ed-letters", aria_label="Aller à la lettre")
+    # (the lists repeat what each entry's own page says: out of the search index)
+    nav = el("nav", cls="ed-letters", aria_label="Aller à la lettre", data_search_exclude="")
     for letter in groups:
         el("a", letter, nav, href=f"#lettre-{letter.lower()}", cls="ed-generated")
     out = [nav]
     for letter, keys in groups.items():
-        out.append(heading(letter, f"lettre-{letter.lower()}"))
+        out.append(heading(letter, f"lettre-{letter.lower()}", indexed=False))
         out.append(_entry_list(catalog, keys, page))
     return out
 
@@ -381,7 +384,7 @@ def _entry_list(catalog, keys, page) -> etree.Element:
 
 def names_list(catalog, page: str) -> list[etree.Element]:
     out = []
-    nav = el("nav", cls="ed-letters", aria_label="Aller à la rubrique")
+    nav = el("nav", cls="ed-letters", aria_label="Aller à la rubrique", data_search_exclude="")
     out.append(nav)
     for kind, label in KINDS.items():
         keys = sorted((k for k in catalog.entries if k.startswith("noms/") and catalog.entries[k].get("kind") == kind),
@@ -389,13 +392,13 @@ def names_list(catalog, page: str) -> list[etree.Element]:
         if not keys:
             continue
         el("a", label, nav, href=f"#{label.lower()}", cls="ed-generated")
-        out.append(heading(label, label.lower()))
+        out.append(heading(label, label.lower(), indexed=False))
         out.append(_entry_list(catalog, keys, page))
     return out
 
 
 def notes_list(catalog, page: str) -> list[etree.Element]:
-    ol = el("ul", cls="ed-notes-list")
+    ol = el("ul", cls="ed-notes-list", data_search_exclude="")
     for key in catalog.call_order:
         meta = catalog.entries[key]
         li = el("li", parent=ol)
@@ -423,7 +426,7 @@ def bibliography(catalog, page: str) -> list[etree.Element]:
                     a.tail = ", " if j + 1 < len(work.cited_by) else "."
         out.append(ul)
     data = csl_json([w.data for w in catalog.works.values()])
-    out.append(heading("Exporter", "exporter"))
+    out.append(heading("Exporter", "exporter", indexed=False))
     p = el("p")
     a = el("a", "Télécharger la bibliographie (CSL-JSON, pour Zotero)", p,
            href="data:application/vnd.citationstyles.csl+json;base64," + base64.b64encode(data.encode()).decode(),

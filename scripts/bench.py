@@ -40,7 +40,7 @@ from bench.builds import (REPO_ROOT, BuildFailed, checked_build, copy_project,  
                           replace_top_level)
 from bench.corpus import CORPUS_NAV, generate  # noqa: E402
 from bench.serve import serve  # noqa: E402
-from bench.weight import BUDGET_BYTES, BUDGET_REQUESTS, measure_first_visit  # noqa: E402
+from bench.weight import BUDGET_BYTES, BUDGET_REQUESTS, measure_first_visit, transfer_size  # noqa: E402
 
 BUILD_RATIO_TARGET = 1.15
 SCALE_OVERHEAD_TARGET = 0.25
@@ -144,9 +144,14 @@ def launch_chromium(pw):
     return pw.chromium.launch(executable_path=exe, headless=True, args=args, timeout=60_000)
 
 
+SEARCH_BUDGET = 100_000  # bytes, gzip -6 (issue 14)
+
+
 def bench_weight(ed_site: Path, van_site: Path, results: dict) -> None:
     heading(f"(b) First visit, gzip -6 (budget: {BUDGET_BYTES / 1000:.0f} kB and {BUDGET_REQUESTS} requests per page)")
     from playwright.sync_api import sync_playwright
+    from publish import search as search_step
+    search_step.run(ed_site)  # as scripts/build.py does after MkDocs: one result per paragraph
     weights: dict[str, dict] = {"edition": {}, "vanilla": {}}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
@@ -162,6 +167,12 @@ def bench_weight(ed_site: Path, van_site: Path, results: dict) -> None:
         e, v = weights["edition"][kind], weights["vanilla"][kind]
         out(f"  {kind:11} {e.bytes / 1000:7.1f} kB {e.requests:3d} req.   "
             f"{v.bytes / 1000:7.1f} kB {v.requests:3d} req.   {mark(e.within_budget())}")
+    index = {name: transfer_size((site / "search" / "search_index.json").read_bytes(), "application/json")
+             for name, site in (("edition", ed_site), ("vanilla", van_site))}
+    out(f"  search index, loaded when the reader opens search: edition {index['edition'] / 1000:.1f} kB, "
+        f"vanilla {index['vanilla'] / 1000:.1f} kB   (budget {SEARCH_BUDGET / 1000:.0f} kB: "
+        f"{mark(index['edition'] <= SEARCH_BUDGET)})")
+    results["search_index_bytes"] = index
     texte = weights["edition"]["texte"]
     out("  what /texte/ loads (edition):")
     out(texte.breakdown("    "))

@@ -150,8 +150,9 @@ SEARCH_BUDGET = 100_000  # bytes, gzip -6 (issue 14)
 def bench_weight(ed_site: Path, van_site: Path, results: dict) -> None:
     heading(f"(b) First visit, gzip -6 (budget: {BUDGET_BYTES / 1000:.0f} kB and {BUDGET_REQUESTS} requests per page)")
     from playwright.sync_api import sync_playwright
-    from publish import search as search_step
-    search_step.run(ed_site)  # as scripts/build.py does after MkDocs: one result per paragraph
+    from publish import assets as assets_step, search as search_step
+    search_step.run(ed_site)  # as scripts/build.py does after MkDocs: one result per paragraph,
+    assets_step.run(ed_site)  # and the edition's script and stylesheet without comments
     weights: dict[str, dict] = {"edition": {}, "vanilla": {}}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)

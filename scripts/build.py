@@ -3,7 +3,8 @@
     python scripts/build.py [--site DIR] [--skip STEP ...]
 
 Steps after the MkDocs build are modules of scripts/publish/ with a ``run(site: Path, root: Path)``
-function, in this order: search (one search result per paragraph of the text), cards (link-preview images), pdf (the edition as a PDF),
+function, in this order: search (one search result per paragraph of the text), assets (the edition's script
+and stylesheet without comments), cards (link-preview images), pdf (the edition as a PDF),
 offline (a zip that works from file://), headers (security headers for static hosts).
 A step reports bad input with one line and exits non-zero; nothing is written outside
 the site directory.
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["search", "cards", "pdf", "offline", "headers"]
+STEPS = ["search", "assets", "cards", "pdf", "offline", "headers"]
 
 
 def source_date_epoch() -> str:

@@ -383,6 +383,30 @@
   setTimeout(mark, 0);
 })();
 
+/* Search results: a long paragraph is shown from a little before the first word found,
+   not from its start (the reader sees the sentence they remember); CSS clamps the rest. */
+(function () {
+  "use strict";
+  var list = document.querySelector(".md-search-result__list");
+  if (!list || !window.MutationObserver) return;
+  function excerpt(p) {
+    var mark = p.querySelector("mark");
+    if (p.dataset.edExcerpt || !mark) return;
+    p.dataset.edExcerpt = "1";
+    var before = document.createRange();
+    before.setStart(p, 0);
+    before.setEndBefore(mark);
+    var text = before.toString();
+    if (text.length <= 90) return;
+    before.deleteContents();
+    var keep = text.slice(-70);
+    p.insertBefore(document.createTextNode("… " + keep.slice(keep.indexOf(" ") + 1)), p.firstChild);
+  }
+  new MutationObserver(function () {
+    list.querySelectorAll(".md-search-result__article p:not(.md-search-result__terms)").forEach(excerpt);
+  }).observe(list, { childList: true, subtree: true });
+})();
+
 /* Material's search dialog has no accessible name (Lighthouse: aria-dialog-name). */
 (function () {
   "use strict";

@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from publish import search, source_date_epoch
+from publish import assets, search, source_date_epoch
 
 OUTPUT = Path("telechargements") / "safe-city-edition-annotee-hors-ligne.zip"
 FOLDER = "safe-city-edition-annotee"          # the one top-level folder inside the zip
@@ -146,6 +146,7 @@ def run(site: Path, root: Path) -> None:
             copy = Path(tmp) / FOLDER
             build_offline(copy, root)
             search.run(copy, root)  # the same search results as the site's
+            assets.run(copy, root)
             localise_shim(copy)
             for path in sorted(copy.rglob("*")):
                 if path.is_file() and DROP.search(path.relative_to(copy).as_posix()):

@@ -162,6 +162,8 @@ def shape(index: dict, site: Path) -> dict:
                 raise SearchStepError(f"{path.relative_to(site)} : « {u['title']} » n’a pas d’ancre")
             out.append({"location": f"{url}#{u['id']}", "title": u["title"],
                         "text": _unit_text(u), "boost": UNIT_BOOST})
+    for d in out:  # the brackets around an archive link (its word is not indexed)
+        d["text"] = re.sub(r"\s?\(\s*\)", "", d["text"])
     return dict(index, docs=out)
 
 

@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import render
 from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
-from .refs import Marker, add_class, classes, clean_text, insert_aliases
+from .refs import Marker, add_class, classes, insert_aliases, skip_in_snippet, text_with_marker
 
 
 _BUILD: list = [None, None]  # [MkDocs Files object of the current build, its catalog]
@@ -208,7 +208,7 @@ class _TocTree(Treeprocessor):
             if "ed-par" not in classes(p) or not re.fullmatch(r"p\d+", p.get("id") or ""):
                 continue
             n = p.get("id")[1:]
-            words, shown = _plain(p).split(), []
+            words, shown = text_with_marker(p, p, skip_in_snippet)[0].split(), []
             for w in words:  # the first words that have letters (« and » do not count)
                 shown.append(w)
                 if sum(any(c.isalpha() for c in x) for x in shown) == self.WORDS:
@@ -226,25 +226,6 @@ def _walk(tokens):
     for t in tokens:
         yield t
         yield from _walk(t.get("children") or [])
-
-
-def _plain(el) -> str:
-    """Text of a paragraph as read, without the paragraph number or note calls."""
-    out = []
-
-    def visit(node):
-        cls = classes(node)
-        if "ed-parnum" in cls or node.tag == "sup":
-            return
-        if node.text:
-            out.append(clean_text(node.text))
-        for child in node:
-            visit(child)
-            if child.tail:
-                out.append(clean_text(child.tail))
-
-    visit(el)
-    return "".join(out)
 
 
 def _escape(text: str) -> str:

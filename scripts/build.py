@@ -4,7 +4,8 @@
 
 Steps after the MkDocs build are modules of scripts/publish/ with a ``run(site: Path, root: Path)``
 function, in this order: search (one search result per paragraph of the text), assets (the edition's script
-and stylesheet without comments), cards (link-preview images), pdf (the edition as a PDF),
+and stylesheet without comments), shares (a share address per paragraph), citations
+(citation formats and downloads), cards (link-preview images), pdf (the edition as a PDF),
 offline (a zip that works from file://), headers (security headers for static hosts).
 A step reports bad input with one line and exits non-zero; nothing is written outside
 the site directory.
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["search", "assets", "cards", "pdf", "offline", "headers"]
+STEPS = ["search", "assets", "shares", "citations", "cards", "pdf", "offline", "headers"]
 
 
 def source_date_epoch() -> str:

@@ -494,6 +494,9 @@ def check_published(catalog, pages: dict[str, _Page], reg: Registry, problems: P
                          f"la redirection part de {old}, qui existe encore : retirez la redirection ou la page")
     for url, anchors in reg.pages.items():
         path = url_to_path(url, catalog.sources)
+        share = share_target(url, catalog) if path is None else None
+        if share:  # a paragraph's share address: it lives while its paragraph does
+            path, anchors = share
         if path is None and url in reg.redirects:
             path = url_to_path(reg.redirects[url], catalog.sources)
             if path is None:
@@ -508,10 +511,26 @@ def check_published(catalog, pages: dict[str, _Page], reg: Registry, problems: P
         if page is None or not page.ok:
             continue
         for anchor in anchors:
-            if anchor not in page.ids:
+            if anchor not in page.ids and share:
+                problems.add(REGISTRY, reg.line_of(url),
+                             f"l’adresse de partage publiée {url} mène à « #{anchor} », qui a disparu : "
+                             f"rétablissez ce paragraphe, ou son ancre par « aliases: » dans docs/{path}")
+            elif anchor not in page.ids:
                 problems.add(f"docs/{path}", 1,
                              f"l’ancre publiée « #{anchor} » ({url}#{anchor}) a disparu : rétablissez-la, ou, si elle "
                              f"a été renommée, ajoutez au front matter « aliases: {{{anchor}: nouvelle-ancre}} »")
+
+
+def share_target(url: str, catalog) -> tuple[str, list[str]] | None:
+    """A share address of the text (``/texte/3/``, ``/texte/epigraphe/``, written by
+    scripts/publish/shares.py): the text page and the anchor it leads to."""
+    base = path_to_url(catalog.text_page)
+    slug = url[len(base):].strip("/") if url.startswith(base) and url != base else ""
+    if re.fullmatch(r"\d+", slug):
+        return catalog.text_page, [f"p{slug}"]
+    if slug == "epigraphe":
+        return catalog.text_page, ["epigraphe"]
+    return None
 
 
 def register(catalog, pages: dict[str, _Page], reg: Registry) -> int:
@@ -525,6 +544,11 @@ def register(catalog, pages: dict[str, _Page], reg: Registry) -> int:
         for anchor in page.stable_ids:
             if anchor not in known:
                 known.append(anchor)
+                added += 1
+            slug = anchor[1:] if re.fullmatch(r"p\d+", anchor) else anchor
+            share = f"{url}{slug}/"
+            if path == catalog.text_page and share_target(share, catalog) and share not in reg.pages:
+                reg.pages[share] = []
                 added += 1
     reg.write()
     return added

@@ -22,3 +22,43 @@ def source_date_epoch(root: Path | None = None) -> int:
         finally:
             sys.path.pop(0)
     return int(value) if value.isdigit() else DEFAULT_EPOCH
+
+
+class _Loader:
+    """mkdocs.yml as MkDocs reads it, for the steps after the build: ``!ENV [VAR, default]``
+    (or ``!ENV VAR``) gives the variable's value when it is set, else the default."""
+
+    @staticmethod
+    def load(path: Path) -> dict:
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        def env(loader, node):
+            if isinstance(node, yaml.ScalarNode):
+                names, default = [loader.construct_scalar(node)], None
+            else:
+                items = loader.construct_sequence(node)
+                names, default = items[:-1] or items, items[-1] if len(items) > 1 else None
+            for name in names:
+                if os.environ.get(str(name)):
+                    return os.environ[str(name)]
+            return default
+
+        Loader.add_constructor("!ENV", env)
+        Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda l, s, n: None)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {}
+
+
+def mkdocs_config(root: Path) -> dict:
+    """The project's mkdocs.yml (environment variables applied as MkDocs applies them)."""
+    return _Loader.load(Path(root) / "mkdocs.yml")
+
+
+# The address mkdocs.yml carries until the edition has a domain of its own (a reserved
+# example domain): link previews then print no domain, and a publishing build refuses it.
+def is_placeholder(url: str) -> bool:
+    from urllib.parse import urlsplit
+    host = (urlsplit(url or "").hostname or "").lower()
+    return not host or host == "example.org" or host.endswith((".example.org", ".example.com", ".example"))

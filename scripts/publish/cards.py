@@ -7,7 +7,8 @@ overrides/main.html gives every page an ``og:image`` of the form
 ``og:url``. This step reads those from each built page (html.parser, <head> only) and draws the
 card at ``site/assets/cards/<page path>.png``: a thin accent bar, the kind of page (« Le texte »,
 « Note », « Glossaire »…), the title in a serif face, the start of the description, and the
-site's name and address.
+site's name and address (no address while site_url is the placeholder). A paragraph's share
+page (publish.shares) gets its words as a quotation and their author instead.
 
 Offline and reproducible: the fonts are the DejaVu Serif files shipped in
 scripts/publish/fonts/ (Bitstream Vera licence, see LICENSE there), never system fonts; the PNGs
@@ -24,6 +25,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
+
+from publish import is_placeholder
 
 WIDTH, HEIGHT = 1200, 630
 CARDS_DIR = "assets/cards/"
@@ -215,9 +218,13 @@ def card_for(site: Path, page: Path) -> tuple[Path, bytes] | None:
     if not title:
         raise CardError(f"{rel} : ni og:title ni <title>")
     site_name = head.meta.get("og:site_name", "").strip()
-    host = (parts.hostname or "") + base.rstrip("/")
-    png = draw_card(title, head.meta.get("og:description", "").strip(), kind_of(page_path),
-                    site_name, host)
+    # No domain on the card while the site's address is the placeholder.
+    host = "" if is_placeholder(image) else (parts.hostname or "") + base.rstrip("/")
+    description = head.meta.get("og:description", "").strip()
+    quote = head.meta.get("edition:card-quote", "").strip()
+    if quote:  # a paragraph's share page (publish.shares): its words, then who wrote them
+        title, description = f"«\u00a0{quote}\u00a0»", head.meta.get("edition:card-byline", "").strip()
+    png = draw_card(title, description, kind_of(page_path), site_name, host)
     return site / target, png
 
 

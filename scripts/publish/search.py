@@ -100,11 +100,20 @@ class _Page(HTMLParser):
             unit["words"].append(data)
 
 
-def _unit_text(unit: dict) -> str:
+def _plain(unit: dict) -> str:
     words = re.sub(r"\s+", " ", "".join(unit["words"])).strip()
     words = re.sub(r"\s*\(\s*\)", "", words)  # the brackets of an archive link left out
-    words = re.sub(r"\s+([.,…)])", r"\1", words)
-    return f"<p>{html.escape(words, quote=False)}</p>"
+    return re.sub(r"\s+([.,…)])", r"\1", words)
+
+
+def _unit_text(unit: dict) -> str:
+    return f"<p>{html.escape(_plain(unit), quote=False)}</p>"
+
+
+def unit_texts(page_html: str) -> dict[str, str]:
+    """The words of each unit of a built page, as read (id -> plain text): also what the
+    share pages of the paragraphs (publish.shares) quote."""
+    return {u["id"]: _plain(u) for u in _Page(page_html).units if u["id"]}
 
 
 def _sections(article_html: str) -> dict[str | None, str]:

@@ -54,9 +54,18 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Construit l’édition complète.")
     ap.add_argument("--site", default=str(ROOT / "site"), help="dossier de sortie (site/ par défaut)")
     ap.add_argument("--skip", nargs="*", default=[], choices=STEPS, help="étapes à omettre")
+    ap.add_argument("--publication", action="store_true",
+                    help="construction à publier : refuse l’adresse provisoire du site")
     args = ap.parse_args(argv)
     site = Path(args.site).resolve()
     sys.path.insert(0, str(ROOT / "scripts"))
+    if args.publication:  # every absolute address (canonical, cards, citations) comes from site_url
+        from publish import is_placeholder, mkdocs_config
+        url = str(mkdocs_config(ROOT).get("site_url") or "")
+        if is_placeholder(url):
+            print(f"mkdocs.yml: site_url est l’adresse provisoire « {url} » : donnez l’adresse publique "
+                  "(EDITION_SITE_URL=https://… dans l’environnement, ou site_url dans mkdocs.yml)", file=sys.stderr)
+            return 1
     check = importlib.import_module("edition.check")
     if check.main([str(ROOT / "docs")]) != 0:
         return 1

@@ -171,12 +171,16 @@ _NOT_PAGES_DIRS = ("search/", "assets/")
 
 
 def built_pages(site_dir: Path) -> list[Path]:
-    """Every built HTML page, excluding 404.html and search/theme assets, sorted."""
+    """Every built HTML page, excluding 404.html, search/theme assets and the pages that only
+    send the reader on (``<meta http-equiv="refresh">``: the paragraphs' share addresses,
+    tested in test_share_pages.py, and redirects of renamed pages), sorted."""
     site_dir = Path(site_dir)
     pages = []
     for p in sorted(site_dir.rglob("*.html")):
         rel = p.relative_to(site_dir).as_posix()
         if rel == "404.html" or rel.startswith(_NOT_PAGES_DIRS):
+            continue
+        if '<meta http-equiv="refresh"' in p.read_text(encoding="utf-8")[:2000]:
             continue
         pages.append(p)
     return pages

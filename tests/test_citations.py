@@ -25,7 +25,7 @@ from publish import citations  # noqa: E402
 
 EPOCH = "1764547200"  # 2025-12-01T00:00:00Z
 SITE = "https://safecity-edition.example.org/"
-TITLE = "La «\u00a0Safe and Smart City\u00a0»"
+TITLE = "La “Safe and Smart City”"
 BOOK = "La police du futur. Le marché de la violence et ce qui lui résiste"
 ORIGIN = ("Extrait de Mathieu Rigouste, " + BOOK + " (10/18, 2022), d’après sa reproduction sur le "
           "blog Greenwashing Economy (« Smart and Safe City : optimiser la soumission du bétail »)")
@@ -33,15 +33,15 @@ ORIGIN = ("Extrait de Mathieu Rigouste, " + BOOK + " (10/18, 2022), d’après s
 
 def _expected(url: str) -> dict[str, str]:
     return {
-        "iso690": ("RIGOUSTE, Mathieu, 2025. La « Safe and Smart City ». ÉDITION ANNOTÉE SAFE CITY "
+        "iso690": ("RIGOUSTE, Mathieu, 2025. La “Safe and Smart City”. ÉDITION ANNOTÉE SAFE CITY "
                    "(éd.), <i>Safe City, édition annotée</i> [en ligne]. 1 décembre 2025. "
                    f"Disponible à l'adresse : {url}"),
-        "apa": ("Rigouste, M. (2025, décembre 1). <i>La « Safe and Smart City »</i> (Édition annotée "
+        "apa": ("Rigouste, M. (2025, décembre 1). <i>La “Safe and Smart City”</i> (Édition annotée "
                 f"Safe City, éd.). Safe City, édition annotée. {url} ({ORIGIN})"),
-        "chicago": ("Rigouste, Mathieu. (2022) 2025. « La « Safe and Smart City » ». Sous la direction "
+        "chicago": ("Rigouste, Mathieu. (2022) 2025. « La “Safe and Smart City” ». Sous la direction "
                     "de Édition annotée Safe City. Safe City, édition annotée. 1 décembre 2025. "
                     f"{url}."),
-        "mla": ("Rigouste, Mathieu. « La « Safe and Smart City » ». <i>Safe City, édition annotée</i>, "
+        "mla": ("Rigouste, Mathieu. « La “Safe and Smart City” ». <i>Safe City, édition annotée</i>, "
                 "édité par Édition annotée Safe City, Version 2025.12.01, 1 décembre 2025, "
                 f"{url}. Édition originale par 10/18, 2022."),
     }
@@ -49,7 +49,7 @@ def _expected(url: str) -> dict[str, str]:
 
 IN_TEXT_P3 = {"iso690": "(Rigouste 2025, paragr. 3)", "apa": "(Rigouste, 2022/2025, paragr. 3)",
               "chicago": "(Rigouste [2022] 2025, paragr. 3)",
-              "mla": "(Rigouste, « La « Safe and Smart City » », paragr. 3)"}
+              "mla": "(Rigouste, « La “Safe and Smart City” », paragr. 3)"}
 
 
 @pytest.fixture(scope="module")

@@ -174,7 +174,12 @@ def test_every_card_exists_and_is_1200x630(carded_site, pages):
                 problems.append(f"{url}: {path.name} carries metadata {sorted(im.info)}")
     assert not problems, "\n".join(problems)
     made = sorted(p.relative_to(carded_site).as_posix() for p in (carded_site / "assets" / "cards").rglob("*.png"))
-    expected = sorted(_one(p, "og:image")[len(SITE_URL):] for p in pages.values())
+    # the pages, and the share addresses of the paragraphs (test_share_pages.py), which are
+    # not pages of their own (built_pages leaves them out)
+    forwards = [_parse(f) for f in sorted(carded_site.rglob("*.html"))
+                if 'name="edition:card-quote"' in f.read_text(encoding="utf-8")]
+    assert forwards, "no share page of a paragraph"
+    expected = sorted(_one(p, "og:image")[len(SITE_URL):] for p in [*pages.values(), *forwards])
     assert made == expected, "cards that no page names, or pages without a card"
 
 

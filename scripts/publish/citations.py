@@ -74,7 +74,8 @@ def load_book(root: Path, config: dict) -> dict:
 
 
 def passage(root: Path, config: dict) -> tuple[str, list[int]]:
-    """The passage's title (its heading {: #passage }, without « (par …) ») and the numbers of
+    """The passage's title (front matter ``share_title``, else its heading {: #passage },
+    without « (par …) ») and the numbers of
     its paragraphs ({: #pN })."""
     cite = config["extra"]["citation"]
     text = (root / "docs" / cite["page"]).read_text(encoding="utf-8")
@@ -82,6 +83,9 @@ def passage(root: Path, config: dict) -> tuple[str, list[int]]:
     if not m:
         _fail(f"docs/{cite['page']} n’a pas de titre {{: #passage }}")
     title = re.sub(r"\s*\(par [^)]*\)\s*$", "", m.group(1)).strip()
+    # The same name as the paragraphs' share previews (publish.shares): front matter share_title.
+    shared = re.search(r"^share_title:\s*\"?(.+?)\"?\s*$", text.split("\n---", 1)[0], re.M)
+    title = shared.group(1) if shared else title
     numbers = sorted({int(n) for n in re.findall(r"^\{:\s*#p(\d+)\s*\}\s*$", text, re.M)})
     return title, numbers
 

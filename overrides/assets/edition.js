@@ -240,7 +240,7 @@
   "use strict";
   var d = document, art = d.querySelector("article"), T = d.title, Q, tm;
   if (!art) return;
-  var url = (d.querySelector("link[rel=canonical]") || location).href.split("#")[0],
+  var url = (d.querySelector("link[rel=canonical]") || location).href.split(/[?#]/)[0],
     touch = matchMedia("(pointer:coarse)").matches, share = touch && navigator.share,
     verb = share ? "Partager" : "Copier", st = mk("div", "ed-toast");
   st.setAttribute("role", "status");
@@ -283,7 +283,7 @@
   var h1 = art.querySelector("h1");
   h1 && h1.before(button("de cette page", "ed-share--page", url, T));
   all("p.ed-par[id]", function (p) {
-    var n = p.id.slice(1), a = p.querySelector(".ed-parnum"), b = button("vers le paragraphe " + n, "", url + "#" + p.id, T + ", § " + n);
+    var n = p.id.slice(1), a = p.querySelector(".ed-parnum"), b = button("vers le paragraphe " + n, "", url + n + "/", T + ", § " + n); // its share address (texte/3/)
     a ? a.after(b) : p.prepend(b);
   });
   all('.footnote li[id^="note-"]', function (li) {
@@ -299,38 +299,131 @@
     e.textContent = (day > 1 ? day : "1er") + " " + now.toLocaleDateString("fr-FR", { month: "long", year: "numeric" });
   });
 
-  // Quote links: the words selected in the passage, as a text fragment.
-  if (!art.querySelector(".ed-par")) return;
-  var qb = mk("button", "ed-quote", share ? "Partager cette citation" : "Copier le lien vers cette citation");
-  qb.hidden = true;
-  qb.onmousedown = function (e) { e.preventDefault(); }; // keeps the selection
+  // Quotes: the words selected in the passage or the epigraph, with who wrote them and a link
+  // to them (text fragment); and the same quote drawn as an image (canvas, 1200 × 630).
+  var unit = art.querySelector(".ed-par");
+  if (!unit) return;
+  function meta(n) { var m = d.querySelector('meta[name="citation_' + n + '"]'); return m ? m.content.trim() : ""; }
+  var who = meta("author").replace(/^([^,]+), (.+)$/, "$2 $1"), year = meta("publication_date").slice(0, 4),
+    book = meta("title").split(/\s*[.:]\s/)[0] || T, by = (who ? who + ", " : "") + book + (year ? " (" + year + ")" : ""),
+    epi = d.getElementById("epigraphe"), ebq = epi && epi.closest("blockquote"), host = new URL(url).hostname,
+    font = getComputedStyle(unit).fontFamily,
+    qs = mk("div", "ed-quote"), qb = mk("button", "", share ? "Partager la citation" : "Copier la citation"),
+    ib = mk("button", "", "Image de la citation");
+  if (/(^|\.)example(\.org|\.com)?$/.test(host)) host = ""; // placeholder site_url: no domain on the image
+  qs.hidden = true;
+  qs.setAttribute("role", "group");
+  qs.setAttribute("aria-label", "Citation sélectionnée");
+  qs.append(qb, ib);
+  qs.onmousedown = function (e) { e.preventDefault(); }; // keeps the selection
+  function done() { if (touch) { qs.hidden = true; getSelection().removeAllRanges(); } } // else back over the text
+  function fresh() { // a click can come before the selection's last change was seen
+    clearTimeout(tm);
+    getSelection().isCollapsed || place();
+    return !qs.hidden;
+  }
   qb.onclick = function () {
-    qb.hidden = true;
-    send(Q.link, T, "« " + Q.text + " »");
-    // Done with this selection: on a touch screen it would bring the button back over the text.
-    if (touch) getSelection().removeAllRanges();
+    if (!fresh()) return;
+    var t = Q.q + " — " + Q.by;
+    if (share) navigator.share({ title: T, text: t, url: Q.link }).catch(function (e) { e.name == "AbortError" || copy(t + "\n" + Q.link, "Citation copiée"); });
+    else copy(t + "\n" + Q.link, "Citation copiée");
+    done();
   };
-  d.body.append(qb);
+  ib.onclick = function () {
+    if (!fresh()) return;
+    var c = mk("canvas"), x = c.getContext("2d"), W = c.width = 1200, H = c.height = 630, s = 64, L, k, u, b, f, a;
+    x.fillStyle = "#faf6ef"; x.fillRect(0, 0, W, H);
+    x.fillStyle = "#7a1f2b"; x.fillRect(0, 0, 18, H); x.fillRect(80, 470, 120, 4);
+    function wrap(t) { // lines of at most 1040 px
+      var out = [], line = "";
+      t.split(" ").forEach(function (w) { var n = line ? line + " " + w : w; if (line && x.measureText(n).width > 1040) { out.push(line); line = w; } else line = n; });
+      return out.concat(line);
+    }
+    for (; ; s -= 4) { // the largest size that fits 380 px of height, else the smallest, cut with …
+      x.font = s + "px " + font;
+      L = wrap(Q.q.replace(/^« /, "«\u00a0").replace(/ »$/, "\u00a0»")); // a guillemet never alone on a line
+      k = Math.floor(380 / (s * 1.3));
+      if (L.length <= k || s <= 36) break;
+    }
+    if (L.length > k) {
+      L = L.slice(0, k);
+      for (u = L[k - 1].split(" "); u.length > 1 && x.measureText(u.join(" ") + "…\u00a0»").width > 1040;) u.pop();
+      L[k - 1] = u.join(" ").replace(/[\s,;:.]+$/, "") + "…\u00a0»";
+    }
+    x.fillStyle = "#1d1d22";
+    L.forEach(function (l, i) { x.fillText(l, 80, 70 + s + i * s * 1.3); });
+    x.font = "italic 34px " + font;
+    x.fillText(Q.who, 80, 530, 1040);
+    x.font = "28px " + font; x.fillStyle = "#5a5a60";
+    x.fillText(Q.n == "epigraphe" ? "épigraphe" : "§ " + Q.n, 80, 580);
+    x.textAlign = "right";
+    x.fillText(host ? host + new URL(url).pathname + Q.n + "/" : (d.querySelector('meta[property="og:site_name"]') || {}).content || "", 1120, 580, 900);
+    // Bytes at once (not toBlob): a share sheet needs the click's user activation (Safari).
+    u = atob(c.toDataURL("image/png").split(",")[1]);
+    for (b = new Uint8Array(u.length), k = 0; k < u.length; k++) b[k] = u.charCodeAt(k);
+    b = new Blob([b], { type: "image/png" });
+    f = "citation-safe-city-" + (Q.n == "epigraphe" ? "" : "p") + Q.n + ".png";
+    u = share && navigator.canShare && new File([b], f, { type: "image/png" });
+    if (u && navigator.canShare({ files: [u] })) navigator.share({ files: [u], title: T, text: Q.q + " — " + Q.by }).catch(function () {});
+    else {
+      a = mk("a");
+      a.download = f;
+      a.href = u = URL.createObjectURL(b);
+      d.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(u); }, 6e4);
+      say("Image téléchargée");
+    }
+    done();
+  };
+  d.addEventListener("keydown", function (e) { if (e.key == "Escape" && !qs.hidden) { qs.hidden = true; qb.blur(); ib.blur(); } });
 
   function mid(n, i) { return n.nodeType == 3 && i > 0 && /^[\p{L}\p{N}]{2}$/u.test(n.data.slice(i - 1, i + 1)); }
   function enc(w) { return encodeURIComponent(w.join(" ")).replace(/-/g, "%2D"); }
+  function within(n) { // the paragraph or the epigraph a point of the selection is in
+    n = n && (n.nodeType == 3 ? n.parentNode : n);
+    var p = n && n.closest && n.closest("p.ed-par, blockquote");
+    return p && (p.matches(".ed-par") || p == ebq) ? p : null;
+  }
   function place() {
-    var s = getSelection(), r = s.rangeCount && s.getRangeAt(0), c = r && r.commonAncestorContainer;
+    var s = getSelection(), r = s.rangeCount && s.getRangeAt(0), c = r && r.commonAncestorContainer,
+      u0 = r && within(r.startContainer), u1 = r && within(r.endContainer), t, w, R, first, last;
     c = c && c.nodeType == 3 ? c.parentNode : c;
-    // One line per block, less the hidden « Paragraphe N » of the margin numbers.
-    var L = s.toString().split(/\s*\n\s*/).filter(function (l, i, a) {
-      return l && !(l == "Paragraphe" && /^\d+$/.test(a[i + 1])) && !(/^\d+$/.test(l) && a[i - 1] == "Paragraphe");
-    });
-    var first = (L[0] || "").trim().split(/\s+/), last = L.length > 1 ? L[L.length - 1].trim().split(/\s+/) : first;
-    if (r && mid(r.startContainer, r.startOffset)) first.shift(); // half-selected words: out
-    if (r && mid(r.endContainer, r.endOffset)) last.pop();
-    if (s.isCollapsed || !c || !art.contains(c) || c.closest(".ed-cite") || !first[0] || !last[0]) return (qb.hidden = true);
-    Q = L.length == 1 && first.length <= 10 ? { f: enc(first), text: first.join(" ") } : { f: enc(first.slice(0, 5)) + "," + enc(last.slice(-5)), text: L.join(" ") };
+    if (s.isCollapsed || !c || !u0 || !u1 || !art.contains(c)) return (qs.hidden = true);
+    // The words as read, without margin numbers (« Paragraphe 3 ») or buttons; a note call
+    // becomes \x01 and a block's end \x02: a text fragment cannot match across either (the
+    // browser reads « social2. », where a note call is glued to its word).
+    t = r.cloneContents();
+    t.querySelectorAll(".ed-parnum, button, .ed-quote, .ed-previews").forEach(function (e) { e.remove(); });
+    t.querySelectorAll("sup").forEach(function (e) { e.replaceWith("\x01"); });
+    t.querySelectorAll("p, li").forEach(function (e) { e.append("\x02 "); });
+    w = t.textContent.trim();
+    if (mid(r.startContainer, r.startOffset)) w = w.replace(/^\S+\s*/, ""); // half-selected words: out
+    if (mid(r.endContainer, r.endOffset)) w = w.replace(/\s*\S+$/, "");
+    // Runs of words between note calls and block ends; the fragment: the words of a short run,
+    // else the first five words of the first run and the last five of the last one.
+    R = w.split(/[\x01\x02]/).map(function (x) { return x.trim().split(/\s+/); }).filter(function (x) { return /[\p{L}\p{N}]/u.test(x.join("")); });
+    if (!R[0]) return (qs.hidden = true);
+    first = R[0]; last = R[R.length - 1];
+    Q = R.length == 1 && first.length <= 10 ? { f: enc(first) } : { f: enc(first.slice(0, 5)) + "," + enc(last.slice(-5)) };
     Q.link = url + "#:~:text=" + Q.f;
-    var rs = r.getClientRects(), box = rs[rs.length - 1] || r.getBoundingClientRect();
-    qb.hidden = false;
-    qb.style.left = Math.max(8, Math.min(box.left, innerWidth - qb.offsetWidth - 24)) + scrollX + "px";
-    qb.style.top = box.bottom + scrollY + (touch ? 40 : 8) + "px";
+    Q.text = w.replace(/\x01/g, "").replace(/\s*\x02\s*|[ \t\r\n]+/g, " ").trim().replace(/^[,;:]\s*|\s*[,;:]$/g, ""); // no-break spaces kept
+    Q.q = /^«[^«»]*»$/.test(Q.text) ? Q.text : "« " + Q.text + " »"; // a whole quotation: its own guillemets
+    Q.n = u0 == ebq ? "epigraphe" : u0.id.slice(1);
+    // The epigraph is Jacques Ellul's, quoted by the blog: its own attribution line, not Rigouste's.
+    Q.who = u0 == ebq ? epi.textContent.replace(/^[\s–—-]+|[\s.]+$/g, "") : by;
+    Q.by = Q.who + (u0 == ebq ? " (épigraphe)" : ", § " + Q.n);
+    // Under the selection (below the touch handles), else above it; on screen in any case.
+    u1.nextSibling == qs || u1.after(qs); // next in the tab order (moving it would blur it)
+    qs.hidden = false;
+    var rs = r.getClientRects(), lo = rs[rs.length - 1] || r.getBoundingClientRect(), hi = rs[0] || lo,
+      h = qs.offsetHeight, gap = touch ? 40 : 8, top = lo.bottom + gap;
+    if (top + h > innerHeight - 8) top = hi.top - gap - h >= 8 ? hi.top - gap - h : innerHeight - h - 8;
+    qs.style.left = qs.style.top = "0px";
+    var o = qs.getBoundingClientRect();
+    qs.style.left = Math.max(8, Math.min(lo.left, d.documentElement.clientWidth - qs.offsetWidth - 8)) - o.left + "px";
+    qs.style.top = top - o.top + "px";
   }
   d.addEventListener("selectionchange", function () { clearTimeout(tm); tm = setTimeout(place, 200); });
 })();

@@ -282,3 +282,15 @@ def local_only(context, base_url: str) -> None:
         lambda url: not (urlsplit(url).scheme in ("data", "blob")
                          or (urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).port == port)),
         lambda route: route.abort())
+
+
+def site_url(root: Path = REPO_ROOT) -> str:
+    """The site's public address as the build sees it (mkdocs.yml, with EDITION_SITE_URL
+    applied through its !ENV tag), ending with a slash."""
+    import sys as _sys
+    _sys.path.insert(0, str(root / "scripts"))
+    try:
+        from publish import mkdocs_config
+    finally:
+        _sys.path.pop(0)
+    return str(mkdocs_config(root)["site_url"]).rstrip("/") + "/"

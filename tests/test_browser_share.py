@@ -17,15 +17,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from helpers import REPO_ROOT, local_only
+from helpers import REPO_ROOT, local_only, site_url
 
 
 def _site_url() -> str:
-    for line in (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("site_url:"):
-            url = line.split(":", 1)[1].strip().strip("'\"")
-            return url if url.endswith("/") else url + "/"
-    raise AssertionError("mkdocs.yml has no site_url")
+    return site_url()  # mkdocs.yml as the build reads it (!ENV EDITION_SITE_URL applied)
 
 
 SITE_URL = _site_url()

@@ -37,18 +37,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.weight import BUDGET_BYTES, BUDGET_REQUESTS, measure_first_visit
-from helpers import REPO_ROOT, built_pages, page_url
+from helpers import REPO_ROOT, built_pages, page_url, site_url
 
 
 # --------------------------------------------------------------------------- helpers
 
 def site_origin() -> str:
     """Origin of mkdocs.yml site_url ("https://host"), the only absolute origin allowed."""
-    text = (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    m = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", text)
-    if not m:
-        return ""
-    parts = urlsplit(m.group(1))
+    parts = urlsplit(site_url())
     return f"{parts.scheme}://{parts.netloc}"
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from helpers import REPO_ROOT, built_pages, page_url
+from helpers import REPO_ROOT, built_pages, page_url, site_url
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 from publish import cards  # noqa: E402
@@ -36,7 +36,7 @@ def _mkdocs_value(key: str) -> str:
     raise AssertionError(f"mkdocs.yml has no {key}")
 
 
-SITE_URL = _mkdocs_value("site_url").rstrip("/") + "/"
+SITE_URL = site_url()
 TEXT_URL = SITE_URL + "texte/"
 
 REQUIRED = ["og:title", "og:description", "og:url", "og:type", "og:locale", "og:site_name",

@@ -50,8 +50,12 @@ def _words(site_dir):
 def test_each_paragraph_previews_as_itself(site_dir, slug):
     meta = _meta(site_dir, slug)
     text = _meta(site_dir, "")  # the text page itself
-    label = f"§\u00a0{slug}" if slug.isdigit() else "épigraphe"
-    assert meta["og:title"] == f"Mathieu Rigouste, « La “Safe and Smart City” », {label}"
+    if slug.isdigit():
+        assert meta["og:title"] == f"Mathieu Rigouste, « La “Safe and Smart City” », §\u00a0{slug}"
+    else:  # the epigraph is Jacques Ellul's, not Rigouste's
+        assert meta["og:title"] == ("Jacques Ellul, La Technique ou l’Enjeu du siècle, 1954, "
+                                    "épigraphe de « La “Safe and Smart City” »")
+        assert meta["edition:card-byline"].startswith("Jacques Ellul")
     assert meta["twitter:title"] == meta["og:title"]
     words = _words(site_dir)[f"p{slug}" if slug.isdigit() else slug]
     description = meta["og:description"]
@@ -103,3 +107,35 @@ def test_share_addresses_are_registered_and_checked(tmp_path):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert any("#p8" in line and "/texte/8/" in line for line in lines), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _build(tmp_path, *args, **env):
+    import os
+    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build.py"), "--site", str(tmp_path / "site"),
+                           "--skip", "cards", "pdf", "offline", "headers", "citations", *args],
+                          cwd=REPO_ROOT, capture_output=True, text=True,
+                          env={**os.environ, **env})
+
+
+def test_a_publishing_build_refuses_the_placeholder_address(tmp_path):
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "EDITION_SITE_URL"}
+    proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build.py"), "--site",
+                           str(tmp_path / "site"), "--publication"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "site_url" in lines[0] and "example.org" in lines[0], proc.stderr
+    assert not (tmp_path / "site").exists(), "nothing is built"
+
+
+def test_one_variable_gives_every_absolute_address(tmp_path):
+    proc = _build(tmp_path, "--publication", EDITION_SITE_URL="https://edition.exemple.test/safecity/")
+    assert proc.returncode == 0, proc.stderr
+    site = tmp_path / "site"
+    text = (site / "texte" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://edition.exemple.test/safecity/texte/">' in text
+    share = _Meta((site / "texte" / "3" / "index.html").read_text(encoding="utf-8")).meta
+    assert share["og:url"] == "https://edition.exemple.test/safecity/texte/3/"
+    assert share["og:image"] == "https://edition.exemple.test/safecity/assets/cards/texte/3.png"
+    assert "example.org" not in text

@@ -54,9 +54,8 @@ def _fail(message: str) -> None:
 
 
 def load_config(root: Path) -> dict:
-    loader = type("Loader", (yaml.SafeLoader,), {})
-    loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV tags
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+    from publish import mkdocs_config  # (!ENV tags applied as MkDocs applies them)
+    return mkdocs_config(root)
 
 
 def _front(path: Path) -> dict:

@@ -143,10 +143,15 @@ def run(site: Path, root: Path) -> None:
         for slug, label, words in units(site, page_url):
             anchor = f"p{slug}" if slug.isdigit() else slug
             title = f"{author}, « {passage} », {label}" if passage else f"{author}, {label}"
+            quote, byline = words, f"{author}, {short} ({year}), {label}"
+            said = re.fullmatch(r"(.+?)\s+[–—-]\s+(.+?)\.?", words)
+            if slug == EPIGRAPH_SLUG and said:  # another author's words: his name, not Rigouste's
+                quote, byline = said.group(1).strip("« »\u00a0"), said.group(2)
+                title = f"{byline}, épigraphe de « {passage} »" if passage else byline
             html_text = share_page(
                 lang="fr", site_name=site_name, site_url=site_url, page_url=page_url, slug=slug,
-                anchor=anchor, title=title, description=cut(words), quote=cut(words, 160),
-                byline=f"{author}, {short} ({year}), {label}")
+                anchor=anchor, title=title, description=cut(words), quote=cut(quote, 160),
+                byline=byline)
             dest = site / page_url / slug / "index.html"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(html_text, encoding="utf-8")

@@ -150,7 +150,7 @@ def run(site: Path, root: Path) -> None:
                 title = f"{byline}, épigraphe de « {passage} »" if passage else byline
             html_text = share_page(
                 lang="fr", site_name=site_name, site_url=site_url, page_url=page_url, slug=slug,
-                anchor=anchor, title=title, description=cut(words), quote=cut(quote, 160),
+                anchor=anchor, title=title, description=cut(words), quote=cut(quote, 130),
                 byline=byline)
             dest = site / page_url / slug / "index.html"
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -62,3 +62,20 @@ def is_placeholder(url: str) -> bool:
     from urllib.parse import urlsplit
     host = (urlsplit(url or "").hostname or "").lower()
     return not host or host == "example.org" or host.endswith((".example.org", ".example.com", ".example"))
+
+
+def front_matter(path: Path) -> dict:
+    """The YAML front matter of a Markdown source ({} when it has none)."""
+    import re
+    import yaml
+    text = Path(path).read_text(encoding="utf-8")
+    m = re.match(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", text, re.S)
+    return (yaml.safe_load(m.group(1) or "") or {}) if m else {}
+
+
+def cited_work(root: Path, config: dict) -> dict | None:
+    """The book the text comes from: the work ``extra.citation.work`` of the bibliography's
+    front matter (its one source), or None."""
+    cite = (config.get("extra") or {}).get("citation") or {}
+    bib = Path(root) / "docs" / str(cite.get("bibliography") or "bibliographie.md")
+    return next((w for w in front_matter(bib).get("works") or [] if w.get("id") == cite.get("work")), None)

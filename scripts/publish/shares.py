@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-from publish import mkdocs_config
+from publish import cited_work, front_matter, mkdocs_config
 from publish.search import unit_texts
 
 DESCRIPTION_MAX = 200
@@ -45,19 +45,12 @@ def cut(text: str, limit: int = DESCRIPTION_MAX) -> str:
     return head.rstrip(" ,;:«\u00a0") + "…"
 
 
-def _front_matter(path: Path) -> dict:
-    import yaml
-    text = path.read_text(encoding="utf-8")
-    m = re.match(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", text, re.S)
-    return (yaml.safe_load(m.group(1) or "") or {}) if m else {}
-
-
-def _book(root: Path, cite: dict) -> dict:
-    bib = root / "docs" / str(cite.get("bibliography") or "bibliographie.md")
-    for work in _front_matter(bib).get("works") or []:
-        if work.get("id") == cite.get("work"):
-            return work
-    raise ShareError(f"docs/{bib.name} : pas d’ouvrage « {cite.get('work')} » (extra.citation.work)")
+def _book(root: Path, config: dict) -> dict:
+    work = cited_work(root, config)
+    if work is None:
+        cite = (config.get("extra") or {}).get("citation") or {}
+        raise ShareError(f"docs/{cite.get('bibliography')} : pas d’ouvrage « {cite.get('work')} » (extra.citation.work)")
+    return work
 
 
 def _author(work: dict) -> str:
@@ -134,8 +127,8 @@ def run(site: Path, root: Path) -> None:
     site_url = str(config.get("site_url") or "").rstrip("/") + "/"
     site_name = str(config.get("site_name") or "")
     try:
-        book = _book(root, cite)
-        meta = _front_matter(root / "docs" / text_page)
+        book = _book(root, config)
+        meta = front_matter(root / "docs" / text_page)
         passage = str(meta.get("share_title") or meta.get("title") or "").strip()
         author = _author(book)
         short = str(book.get("title", "")).split(". ")[0]

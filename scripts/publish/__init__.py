@@ -79,3 +79,13 @@ def cited_work(root: Path, config: dict) -> dict | None:
     cite = (config.get("extra") or {}).get("citation") or {}
     bib = Path(root) / "docs" / str(cite.get("bibliography") or "bibliographie.md")
     return next((w for w in front_matter(bib).get("works") or [] if w.get("id") == cite.get("work")), None)
+
+
+def edition_settings(config: dict) -> dict:
+    """``extra.edition`` of mkdocs.yml with its defaults: ``short_title`` (running heads,
+    notices), ``files`` (stem of the downloads' file names), and what later keys add."""
+    ed = dict((config.get("extra") or {}).get("edition") or {})
+    name = str(config.get("site_name") or "Édition annotée")
+    ed.setdefault("short_title", name)
+    ed.setdefault("files", "edition-annotee")
+    return ed

@@ -241,10 +241,11 @@ CASES = [
          "docs/principes.md:{line}: lien absolu « /texte/ » : visez le fichier .md, en chemin relatif depuis "
          "cette page, ici « texte.md »",
          ("principes.md", "(/texte/)")),
-    Case("lien-externe-sans-archive", entry(body=f"Sa source : [AEF info, 2013]({URL}).\n"),
-         "docs/glossaire/essai.md:{line}: lien externe sans archive : ajoutez {data-archive=\"AAAA\"} "
-         f"après le lien vers {URL}",
-         ("glossaire/essai.md", "Sa source")),
+    # A link inherits its address's one archive year (edition.archives); without any, refused.
+    Case("lien-externe-sans-archive", append("principes.md", "Voir [ailleurs](https://example.org/sans-archive).\n"),
+         "docs/principes.md:{line}: lien externe sans archive : ajoutez {data-archive=\"AAAA\"} "
+         "après le lien vers https://example.org/sans-archive",
+         ("principes.md", "Voir [ailleurs]")),
     Case("source-sans-annee", entry(sources=FRONT["sources"].replace("    year: 2013\n", "")),
          "docs/glossaire/essai.md:{line}: source n° 1 sans année d’archive : ajoutez « year: AAAA » "
          "(sert au lien vers web.archive.org)",

@@ -181,6 +181,9 @@ def _check_sources(src: Source) -> None:
             raise EditionError(f"docs/{src.path}", line, f"source n° {i} incomplète : il faut « title » et « url »")
         if not re.match(r"https?://", str(s["url"])):
             raise EditionError(f"docs/{src.path}", src.line_of(str(s["url"]), line), f"source n° {i} : l’adresse doit commencer par http:// ou https://")
+        if s.get("date") is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(s["date"])):
+            raise EditionError(f"docs/{src.path}", src.line_of(str(s["url"]), line),
+                               f"source n° {i} : « date » doit s’écrire AAAA, AAAA-MM ou AAAA-MM-JJ (la date de la page citée)")
         if not re.fullmatch(r"\d{4}", str(s.get("year", ""))):
             raise EditionError(f"docs/{src.path}", src.line_of(str(s["url"]), line),
                                f"source n° {i} sans année d’archive : ajoutez « year: AAAA » (sert au lien vers web.archive.org)")

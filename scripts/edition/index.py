@@ -17,6 +17,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .archives import Archives
 from .content import EditionError, Source, Work, read_sources, read_works, validate
 from .refs import Marker, Ref, classes, clean_text
 
@@ -123,6 +124,7 @@ class Catalog:
         self._lang: dict[str, str] = {}
         self._patterns: dict[str, re.Pattern | None] = {}
         self._body_lookup: dict[str, str] = {}
+        self.archives = Archives(self.fail)
 
     def fail(self, error: EditionError) -> None:
         """Raise the error, or (when checking) record it and go on."""
@@ -165,6 +167,8 @@ class Catalog:
                 self.fail(error)
         for src in self.sources.values():
             self._check_links_in_meta(src)
+            self._declare_archives(src)
+        self._declare_work_archives()
         for key, meta in self.entries.items():
             if meta.get("lang"):
                 for phrase in [meta.get("title"), meta.get("short")] + list(meta.get("forms") or []):
@@ -195,6 +199,7 @@ class Catalog:
                     note = self.sources[self.calls[call] + ".md"]
                     self.fail(EditionError(f"docs/{note.path}", note.meta_line("call"),
                                            f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)"))
+        self.archives.finish()
         self.call_order = []
         for ref in self.refs:
             if ref.source == self.text_page and ref.target.startswith("notes/") and ref.target not in self.call_order:
@@ -217,6 +222,37 @@ class Catalog:
             if str(wid) not in self.works:
                 self.fail(EditionError(f"docs/{src.path}", src.line_of(str(wid), src.meta_line("cites")),
                                    f"« cites » cite « {wid} », absent de la bibliographie : ajoutez-le à « works » dans docs/bibliographie.md"))
+
+    def _declare_archives(self, src: Source) -> None:
+        """The archive year (and date, when known) of each address in the page's ``sources``."""
+        items = src.meta.get("sources") if isinstance(src.meta.get("sources"), list) else []
+        for item in items:
+            if not isinstance(item, dict) or not item.get("url"):
+                continue
+            url = str(item["url"])
+            line = src.line_of(url, src.meta_line("sources"))
+            if item.get("date") is not None:
+                self.archives.date(url, item["date"], f"docs/{src.path}", line)
+            if item.get("year") is not None:
+                self.archives.declare(url, item["year"], f"docs/{src.path}", line,
+                                      "écrivez « year: {year} » ici aussi")
+
+    def _declare_work_archives(self) -> None:
+        src = self.sources.get("bibliographie.md")
+        for work in self.works.values():
+            url = work.data.get("URL")
+            if not url:
+                continue
+            line = src.line_of(str(url), work.line) if src else work.line
+            if work.data.get("issued"):
+                self.archives.date(str(url), work.data["issued"], "docs/bibliographie.md", line)
+            if work.data.get("archive-year"):
+                self.archives.declare(str(url), work.data["archive-year"], "docs/bibliographie.md", line,
+                                      "écrivez « archive-year: {year} » ici aussi")
+
+    def archive_year(self, url: str) -> str | None:
+        """The year of the one archived copy of ``url`` in the edition."""
+        return self.archives.year(url)
 
     # -- queries ------------------------------------------------------------
     def page_for_body(self, lines: list[str]) -> str | None:

@@ -227,15 +227,22 @@ class Marker:
         a.set("rel", "external noreferrer")
         if "ed-archive" in classes(a):
             return
+        href = a.get("href")
         year = a.get("data-archive")
-        if not year or not re.fullmatch(r"\d{4}", year):
-            if self.page in self.catalog.sources and src is not None:
-                self.catalog.fail(EditionError(f"docs/{self.page}", src.link_line(a.get("href")),
-                                  f"lien externe sans archive : ajoutez {{data-archive=\"AAAA\"}} après le lien vers {a.get('href')}"))
+        own = self.page in self.catalog.sources and src is not None
+        if year is not None and not re.fullmatch(r"\d{4}", year):
+            if own:
+                self.catalog.fail(EditionError(f"docs/{self.page}", src.link_line(href),
+                                  f"année d’archive « {year} » : écrivez une année sur quatre chiffres, {{data-archive=\"AAAA\"}}"))
             return
-        if self.render:
+        if not self.render:  # the index: a declaration, or a link that inherits its address's year
+            if own:
+                self.catalog.archives.use(href, year, f"docs/{self.page}", src.link_line(href))
+            return
+        year = self.catalog.archive_year(href) or year  # one copy per address: the edition's year
+        if year:
+            a.set("data-archive", year)
             insert_twin(self.catalog, parents[a], a)
-
 
     # -- language of English phrases ---------------------------------------
     def mark_lang(self, root) -> None:

@@ -58,7 +58,7 @@ def sources_block(catalog, sources: list[dict]) -> list[etree.Element]:
         li = el("li", parent=ul)
         a = el("a", str(s["title"]), li, href=str(s["url"]), cls="ed-external ed-generated", rel="external noreferrer")
         a.tail = " ("
-        twin = catalog.archive_link(str(s["url"]), str(s["year"]))
+        twin = catalog.archive_link(str(s["url"]), catalog.archive_year(str(s["url"])) or str(s["year"]))
         li.append(twin)
         twin.tail = ")"
     return [heading("Sources", "sources", indexed=False), ul]
@@ -331,6 +331,7 @@ def _work_element(catalog, data: dict) -> etree.Element:
         a.set("class", "ed-external ed-generated")
         a.set("rel", "external noreferrer")
         year = a.attrib.pop("data-archive", None)
+        year = catalog.archive_year(a.get("href")) or year
         if year:
             idx = list(span).index(a)
             twin = catalog.archive_link(a.get("href"), year)

@@ -42,7 +42,7 @@ def _expected(url: str) -> dict[str, str]:
                     "de Édition annotée Safe City. Safe City, édition annotée. 1 décembre 2025. "
                     f"{url}."),
         "mla": ("Rigouste, Mathieu. « La “Safe and Smart City” ». <i>Safe City, édition annotée</i>, "
-                "édité par Édition annotée Safe City, Version 2025.12.01, 1 décembre 2025, "
+                "édité par Édition annotée Safe City, Version 1.1, 1 décembre 2025, "
                 f"{url}. Édition originale par 10/18, 2022."),
     }
 
@@ -82,6 +82,22 @@ def test_every_paragraph_and_style(built):
             assert f"{SITE}texte/{n}/" in entry and f"paragr. {n})" in cited
 
 
+def current_version() -> str:
+    front = yaml.safe_load((REPO_ROOT / "docs" / "journal.md").read_text(encoding="utf-8").split("---", 2)[1])
+    return str(front["versions"][0]["version"])
+
+
+def test_the_version_is_the_journals(built):
+    """« Citer » names the edition's current version, as the journal gives it (not the build date);
+    publish.edition_settings exposes the same for the other outputs (the PDF)."""
+    from publish import edition_settings, mkdocs_config
+    items, rendered = built
+    assert current_version() == "1.1"
+    assert items["page"]["version"] == items[3]["version"] == "1.1"
+    assert edition_settings(mkdocs_config(REPO_ROOT))["version"] == "1.1"
+    assert "Version 1.1" in rendered[("page", "mla")][0]  # (APA 7 and ISO 690 give no version to a web page)
+
+
 def test_book_from_its_single_source(built):
     items, rendered = built
     front = yaml.safe_load((REPO_ROOT / "docs" / "bibliographie.md").read_text(encoding="utf-8").split("---", 2)[1])
@@ -105,7 +121,8 @@ def test_bibtex_parses_with_its_fields(built):
         f = entry.fields
         assert " ".join(f["title"].split()) == " ".join(TITLE.split())  # pybtex folds no-break spaces
         assert f["organization"] == "Safe City, édition annotée"
-        assert (f["year"], f["date"], f["version"]) == ("2025", "2025-12-01", "2025.12.01")
+        # The version is the journal's current one (docs/journal.md, its first `versions`).
+        assert (f["year"], f["date"], f["version"]) == ("2025", "2025-12-01", current_version())
         assert f["url"] == url
         assert "Greenwashing Economy" in f["note"] and BOOK in f["note"]
         assert f.get("chapter") == ("§ 3" if target == 3 else None)

@@ -31,10 +31,10 @@
     return pop;
   }
 
-  function moreLabel(link) {
-    if (!link.classList.contains("ed-ref--notes")) return "Voir l’entrée";
+  function moreLabel(link) { // a note call, an entry, or a finding (≠): the page that proves it
     var n = (link.getAttribute("href").match(/notes\/([^/#]+)/) || [])[1];
-    return n === "asterisque" ? "Lire la note sur l’astérisque" : "Lire la note " + (n || "");
+    if (!n) return "Voir l’entrée";
+    return n === "asterisque" ? "Lire la note sur l’astérisque" : "Lire la note " + n;
   }
 
   // mode: "hover" (mouse), "focus" (keyboard) or "tap" (touch).

@@ -48,11 +48,11 @@ REGISTRY = "published.yml"
 # Front matter fields the edition or MkDocs/Material understand, per kind of page.
 MKDOCS_FIELDS = {"title", "description", "hide", "template", "search", "status", "tags", "icon",
                  "subtitle", "aliases", "en"}
-ENTRY_FIELDS = MKDOCS_FIELDS | {"short", "lang", "sort", "forms", "definition", "related", "general", "sources"}
+ENTRY_FIELDS = MKDOCS_FIELDS | {"short", "lang", "sort", "forms", "definition", "related", "general", "sources", "ecarts"}
 FIELDS = {
     "glossaire": ENTRY_FIELDS,
     "nom": ENTRY_FIELDS | {"kind"},
-    "note": MKDOCS_FIELDS | {"call", "cites", "constat", "sources", "definition"},
+    "note": MKDOCS_FIELDS | {"call", "cites", "constat", "sources", "definition", "ecarts"},
 }
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")

@@ -16,7 +16,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from . import render
+from . import ecarts, render
 from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
 from .refs import Marker, add_class, classes, insert_aliases, skip_in_snippet, text_with_marker
 
@@ -72,12 +72,17 @@ class _EditionTree(Treeprocessor):
             self.entry_page(root, catalog, src)
         elif section == "note":
             self.note_page(root, catalog, src)
+        marked = ecarts.mark_text(catalog, root, page) if page == catalog.text_page else []
         if page == catalog.text_page:
             self.paragraph_numbers(root)
             self.first_mentions(root)
             self.notes_anchor(root)
             self.search_units(root, src.title if src else "")
         previews = render.preview_container(catalog, marker.used)
+        if marked and previews is None:
+            previews = render.el("div", cls="ed-previews", hidden="hidden", data_search_exclude="")
+        for ecart in marked:  # the findings marked in the text, with the other previews
+            ecarts.preview(catalog, ecart, previews)
         if previews is not None:
             root.append(previews)
 
@@ -149,7 +154,7 @@ class _EditionTree(Treeprocessor):
         seen = set()
         for a in root.iter("a"):
             cls = classes(a)
-            if "ed-ref" not in cls or "ed-ref--notes" in cls or not a.get("href"):
+            if "ed-ref" not in cls or "ed-ref--notes" in cls or "ed-ref--ecart" in cls or not a.get("href"):
                 continue
             key = a.get("aria-describedby")
             if key in seen:

@@ -17,13 +17,14 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import ecarts
 from .archives import Archives
 from .content import EditionError, Source, Work, read_sources, read_works, validate
 from .refs import Marker, Ref, classes, clean_text
 
 DIRECTIVE = re.compile(r"^\s*<!--\s*edition\s*:\s*([\w-]+)\s*-->\s*$")
 DIRECTIVE_TOKEN = "EDITIONDIRECTIVE:"
-DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie")
+DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie", "liste-ecarts", "journal")
 BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list", "toc"]
 
 
@@ -70,6 +71,7 @@ class _IndexTree(Treeprocessor):
                                                f"ancre « #{anchor} » en double dans la page : chaque ancre doit être unique"))
             seen.add(anchor)
         if self.page == self.catalog.text_page:
+            self.catalog.text_units = ecarts.text_units(root)
             for li in root.iter("li"):
                 lid = li.get("id") or ""
                 if lid.startswith("note-"):
@@ -125,6 +127,8 @@ class Catalog:
         self._patterns: dict[str, re.Pattern | None] = {}
         self._body_lookup: dict[str, str] = {}
         self.archives = Archives(self.fail)
+        self.text_units: list[tuple[str, str]] = []  # (id, words) of the text's paragraphs and notes
+        self.ecarts: list = []  # edition.ecarts.Ecart, in the order of the text
 
     def fail(self, error: EditionError) -> None:
         """Raise the error, or (when checking) record it and go on."""
@@ -200,6 +204,7 @@ class Catalog:
                     self.fail(EditionError(f"docs/{note.path}", note.meta_line("call"),
                                            f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)"))
         self.archives.finish()
+        self.ecarts = ecarts.read(self)
         self.call_order = []
         for ref in self.refs:
             if ref.source == self.text_page and ref.target.startswith("notes/") and ref.target not in self.call_order:

@@ -443,4 +443,16 @@ DIRECTIVE_RENDERERS = {
     "liste-noms": names_list,
     "liste-notes": notes_list,
     "bibliographie": bibliography,
+    "liste-ecarts": lambda catalog, page: _ecarts_list(catalog, page),
+    "journal": lambda catalog, page: _journal(catalog, page),
 }
+
+
+def _journal(catalog, page: str) -> list[etree.Element]:
+    from .journal import journal_list
+    return journal_list(catalog, page)
+
+
+def _ecarts_list(catalog, page: str) -> list[etree.Element]:
+    from .ecarts import ecarts_list  # (ecarts imports this module)
+    return ecarts_list(catalog, page)

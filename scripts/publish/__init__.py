@@ -53,7 +53,9 @@ class _Loader:
 
 def mkdocs_config(root: Path) -> dict:
     """The project's mkdocs.yml (environment variables applied as MkDocs applies them)."""
-    return _Loader.load(Path(root) / "mkdocs.yml")
+    config = _Loader.load(Path(root) / "mkdocs.yml")
+    config.setdefault("config_file_path", str(Path(root) / "mkdocs.yml"))  # (as MkDocs' own config)
+    return config
 
 
 # The address mkdocs.yml carries until the edition has a domain of its own (a reserved
@@ -83,9 +85,21 @@ def cited_work(root: Path, config: dict) -> dict | None:
 
 def edition_settings(config: dict) -> dict:
     """``extra.edition`` of mkdocs.yml with its defaults: ``short_title`` (running heads,
-    notices), ``files`` (stem of the downloads' file names), and what later keys add."""
+    notices), ``files`` (stem of the downloads' file names), and what later keys add:
+    ``version`` and ``version_date`` (a ``datetime.date``), the current version of the edition,
+    read from the first of the ``versions`` of the journal's front matter (``journal``, a page of
+    docs/: the one place where the version is written), None without a journal; ``report``
+    (where to report an error)."""
     ed = dict((config.get("extra") or {}).get("edition") or {})
     name = str(config.get("site_name") or "Édition annotée")
     ed.setdefault("short_title", name)
     ed.setdefault("files", "edition-annotee")
+    ed.setdefault("version", None)
+    ed.setdefault("version_date", None)
+    if ed.get("journal") and config.get("config_file_path"):
+        page = Path(config["config_file_path"]).parent / str(config.get("docs_dir") or "docs") / str(ed["journal"])
+        versions = (front_matter(page).get("versions") or []) if page.is_file() else []
+        if versions and isinstance(versions[0], dict):
+            ed["version"] = str(versions[0].get("version"))
+            ed["version_date"] = versions[0].get("date")
     return ed

@@ -16,7 +16,7 @@ edition in place of the template's fallback, and the list of every format (in a 
 
 Single sources: the book is the work named by mkdocs.yml ``extra.citation.work`` in
 docs/bibliographie.md; the edition is mkdocs.yml (site_name, site_author, site_url,
-extra.citation.editor / version / source_blog); the passage's title and paragraphs are read
+extra.citation.editor / source_blog; the version is the journal's, publish.edition_settings); the passage's title and paragraphs are read
 from the text page's source. The date is SOURCE_DATE_EPOCH: two builds give the same bytes.
 """
 
@@ -116,7 +116,8 @@ def items(root: Path) -> dict:
     site_url = str(config["site_url"]).rstrip("/") + "/"
     page_url = site_url + cite["page"].removesuffix(".md").removesuffix("index").strip("/") + "/"
     when = source_date(root)
-    version = str(cite.get("version") or when.strftime("%Y.%m.%d"))
+    from publish import edition_settings  # the journal's current version (one source), else the build date
+    version = str(edition_settings(config)["version"] or when.strftime("%Y.%m.%d"))
     editor = _names(cite.get("editor")) or [{"literal": config["site_author"]}]
     blog = cite.get("source_blog") or {}
     year = book["issued"]["date-parts"][0][0]

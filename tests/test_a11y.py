@@ -33,6 +33,7 @@ PALETTES = {"light": "default", "dark": "slate"}  # emulated system setting -> M
 TEXT_PAGE = "/texte/"
 NOTE_CALL = "sup#appel-3 a"
 ENTRY_REF = "a#ref-csu"
+ECART_MARKER = "a.ed-ref--ecart"  # a finding of the edition (edition.ecarts)
 
 # Landmarks and headings, read in the page in one go.
 STRUCTURE_JS = """() => {
@@ -102,7 +103,7 @@ def _audit_pass(browser, server: str, site_dir, palette: str) -> dict:
                 arg=scheme)
             result = {"violations": _run_axe(page), "structure": page.evaluate(STRUCTURE_JS)}
             if url == TEXT_PAGE:
-                for selector in (NOTE_CALL, ENTRY_REF):
+                for selector in (NOTE_CALL, ENTRY_REF, ECART_MARKER):
                     page.focus(selector)
                     page.wait_for_selector("#ed-popover", state="visible")
                     result["violations"] += [dict(v, id=f"{v['id']} (preview of {selector})")

@@ -192,7 +192,6 @@ def mark_text(catalog, root: etree.Element, page: str) -> list[Ecart]:
             "class": "ed-ref ed-ref--ecart ed-generated",
             "aria-describedby": ecart.preview_id,
             "aria-label": f"Écart avec les sources{NBSP}: {VERDICTS[ecart.verdict].lower()}",
-            "data-search-exclude": "",
         })
         marker.text = "\u2260"  # ≠
         _insert_after(block, span, marker)

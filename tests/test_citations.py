@@ -164,7 +164,12 @@ def test_files_in_the_site_and_linked(site_dir):
     for name in NAMES:
         for ext in ("bib", "ris", "json"):
             assert (site_dir / "citer" / f"{name}.{ext}").is_file(), f"citer/{name}.{ext}"
-    page = parse_html(site_dir / "texte" / "index.html")
+    # The text page links its own files and the page « Citer » (every format, out of the text
+    # page for its weight), which has every file and every format.
+    texte = parse_html(site_dir / "texte" / "index.html")
+    texte_hrefs = {el.attrs.get("href") for el in texte.elements if el.tag == "a"}
+    assert {"../citer/texte.bib", "../citer/"} <= texte_hrefs
+    page = parse_html(site_dir / "citer" / "index.html")
     hrefs = {el.attrs.get("href") for el in page.elements if el.tag == "a"}
     for name in NAMES:
         for ext in ("bib", "ris", "json"):
@@ -193,11 +198,13 @@ def test_step_is_reproducible(site_dir, tmp_path):
     for i in (1, 2):
         copy = tmp_path / f"s{i}"
         (copy / "texte").mkdir(parents=True)
-        src = (site_dir / "texte" / "index.html").read_text(encoding="utf-8")
+        (copy / "citer").mkdir(parents=True)
+        shutil.copy2(site_dir / "texte" / "index.html", copy / "texte" / "index.html")
+        src = (site_dir / "citer" / "index.html").read_text(encoding="utf-8")
         start = src.index('<details class="ed-cite__formats"')
         end = src.index("</details>", start) + len("</details>")
-        (copy / "texte" / "index.html").write_text(src[:start] + citations.PLACEHOLDER + src[end:],
-                                                    encoding="utf-8")
+        (copy / "citer" / "index.html").write_text(src[:start] + citations.PLACEHOLDER + src[end:],
+                                                   encoding="utf-8")
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("SOURCE_DATE_EPOCH", source_date_epoch())
             citations.run(copy, REPO_ROOT)
@@ -205,12 +212,15 @@ def test_step_is_reproducible(site_dir, tmp_path):
                      for p in sorted(copy.rglob("*")) if p.is_file()})
     assert outs[0] == outs[1]
     assert outs[0]["texte/index.html"] == (site_dir / "texte" / "index.html").read_bytes()
+    assert outs[0]["citer/index.html"] == (site_dir / "citer" / "index.html").read_bytes()
     assert outs[0]["citer/texte.bib"] == (site_dir / "citer" / "texte.bib").read_bytes()
 
 
 def test_step_refuses_a_page_without_placeholder(tmp_path, capsys):
     (tmp_path / "texte").mkdir()
     (tmp_path / "texte" / "index.html").write_text("<p>rien</p>", encoding="utf-8")
+    (tmp_path / "citer").mkdir()
+    (tmp_path / "citer" / "index.html").write_text("<p>rien</p>", encoding="utf-8")
     with pytest.raises(SystemExit):
         citations.run(tmp_path, REPO_ROOT)
     err = capsys.readouterr().err.strip()

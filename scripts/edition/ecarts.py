@@ -194,7 +194,7 @@ def mark_text(catalog, root: etree.Element, page: str) -> list[Ecart]:
             "aria-label": f"Écart avec les sources{NBSP}: {VERDICTS[ecart.verdict].lower()}",
         })
         marker.text = "\u2260"  # ≠
-        _insert_after(block, span, marker)
+        _insert_after(block, _call_after(block, span) or span, marker)
         done.append(ecart)
     return done
 
@@ -290,6 +290,21 @@ def _fill(parent: etree.Element, seq: list) -> None:
             last = x
 
 
+def _call_after(root: etree.Element, span: etree.Element):
+    """The note call glued to the marked words (``libertés³``), if any: the marker goes after it,
+    so that the call stays with its word."""
+    for parent in root.iter():
+        children = list(parent)
+        if span in children:
+            i = children.index(span)
+            nxt = children[i + 1] if i + 1 < len(children) else None
+            if nxt is not None and not (span.tail or "").strip() and nxt.tag == "sup" \
+                    and (nxt.get("id") or "").startswith("appel-"):
+                return nxt
+            return None
+    return None
+
+
 def _insert_after(root: etree.Element, target: etree.Element, new: etree.Element) -> None:
     for parent in root.iter():
         children = list(parent)
@@ -330,8 +345,9 @@ def ecarts_list(catalog, page: str) -> list[etree.Element]:
             a.tail = f" ("
             twin = catalog.archive_link(str(s["url"]), catalog.archive_year(str(s["url"])) or str(s.get("year")))
             refs.append(twin)
-            twin.tail = ")" + (" ; " if i + 1 < len(e.sources) else " — établi par ")
+            twin.tail = ")" + (f"{NBSP}; " if i + 1 < len(e.sources) else " — voir ")
         meta = catalog.entries[e.key]
-        label = catalog.note_label(e.key) if e.key.startswith("notes/") else str(meta["title"])
+        label = (f"la {catalog.note_label(e.key).lower()}" if e.key.startswith("notes/")
+                 else f"l’entrée «{NBSP}{meta['title']}{NBSP}»")
         link(page, e.key + ".md", label, refs).tail = "."
     return [summary, ol]

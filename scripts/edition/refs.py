@@ -94,7 +94,7 @@ def text_with_marker(block: etree.Element, marker_el: etree.Element, skip) -> tu
 def skip_in_snippet(el: etree.Element) -> bool:
     cls = classes(el)
     return (el.tag == "sup" and (el.get("id") or "").startswith(("appel-", "fnref"))) or \
-        any(c in cls for c in ("ed-parnum", "ed-archive", "ed-sr", "footnote-backref"))
+        any(c in cls for c in ("ed-parnum", "ed-archive", "ed-sr", "footnote-backref", "ed-ref--ecart"))
 
 
 class Marker:

@@ -397,7 +397,8 @@ def test_copy_label_is_gone_after_a_tap(phone, server):
     page.wait_for_timeout(2_300)
     expect(toast).not_to_have_class(re.compile("is-on"))
     # The quote control: after it is used, it does not stay over the text.
-    page.evaluate("""() => { const t = document.querySelector('#p3').lastChild;
+    page.evaluate("""() => { const t = [...document.querySelector('#p3').childNodes]  // its longest run of text
+            .filter(n => n.nodeType === 3).sort((a, b) => b.length - a.length)[0];
         const r = document.createRange(); r.setStart(t, 5); r.setEnd(t, 40);
         getSelection().removeAllRanges(); getSelection().addRange(r); }""")
     quote = page.locator(".ed-quote")

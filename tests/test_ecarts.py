@@ -46,8 +46,8 @@ def test_every_marker_has_its_finding_and_its_line(site_dir):
     for m, li in zip(markers, lines):
         # the marker: right after the words it marks, opening its finding (a preview)
         words = m.getprevious()
-        if words is not None and words.tag == "sup":  # after a note call glued to the words
-            words = words.getprevious()
+        if m.getnext() is not None and "ed-ecart-mots" in _classes(m.getnext()) and not m.tail:
+            words = m.getnext()  # before words glued to a note call (the call keeps its target)
         assert words is not None and "ed-ecart-mots" in _classes(words)
         preview = text.get_element_by_id(m.get("aria-describedby"))
         finding = preview.text_content()
@@ -188,3 +188,17 @@ def test_marker_opens_by_touch_on_a_phone(browser, server, scheme, tmp_path):
         page.screenshot(path=str(tmp_path / f"ecart-{scheme}.png"))
     finally:
         context.close()
+
+
+def test_the_check_refuses_a_journal_out_of_order(tmp_path):
+    """The first version of the journal is the edition's version: the list goes from the newest
+    to the oldest, and the check says so in one line."""
+    root = copy_sources(tmp_path / "projet")
+    file = root / "docs" / "journal.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace('  - version: "1.0"', '  - version: "1.2"', 1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "edition.check", "docs"], cwd=root, env=build_env(root),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("docs/journal.md:") and "de la plus récente à la plus ancienne" in line

@@ -194,7 +194,10 @@ def mark_text(catalog, root: etree.Element, page: str) -> list[Ecart]:
             "aria-label": f"Écart avec les sources{NBSP}: {VERDICTS[ecart.verdict].lower()}",
         })
         marker.text = "\u2260"  # ≠
-        _insert_after(block, _call_after(block, span) or span, marker)
+        if _call_after(block, span) is not None:  # « libertés³ »: the call keeps its word and
+            _insert_before(block, span, marker)   # its target, the marker goes before the words
+        else:
+            _insert_after(block, span, marker)
         done.append(ecart)
     return done
 
@@ -291,8 +294,7 @@ def _fill(parent: etree.Element, seq: list) -> None:
 
 
 def _call_after(root: etree.Element, span: etree.Element):
-    """The note call glued to the marked words (``libertés³``), if any: the marker goes after it,
-    so that the call stays with its word."""
+    """The note call glued to the marked words (``libertés³``), if any."""
     for parent in root.iter():
         children = list(parent)
         if span in children:
@@ -303,6 +305,14 @@ def _call_after(root: etree.Element, span: etree.Element):
                 return nxt
             return None
     return None
+
+
+def _insert_before(root: etree.Element, target: etree.Element, new: etree.Element) -> None:
+    for parent in root.iter():
+        children = list(parent)
+        if target in children:
+            parent.insert(children.index(target), new)
+            return
 
 
 def _insert_after(root: etree.Element, target: etree.Element, new: etree.Element) -> None:

@@ -277,7 +277,10 @@ def _entry(ident: str, style_label: str, html_ref: str, label: str) -> str:
             f'aria-label="Copier {label} ({style_label})" hidden>Copier</button></div>')
 
 
-def formats_html(all_items: dict, rendered: dict, base: str) -> str:
+def formats_html(all_items: dict, rendered: dict, base: str, top: int = 2) -> str:
+    """Every format; headings from level ``top`` (the page « Citer »: h2 for each target, h3 for
+    each style)."""
+    h, hh = f"h{top}", f"h{top + 1}"
     parts = ['<details class="ed-cite__formats" id="citer-formats" open>',
              "<summary>Tous les formats (ISO 690, APA 7, Chicago, MLA), pour la page et pour "
              "chaque paragraphe</summary>",
@@ -291,20 +294,20 @@ def formats_html(all_items: dict, rendered: dict, base: str) -> str:
         else:
             heading, name, what = (f"§&#160;{target}", f"texte-{target}",
                                    f"la référence du §&#160;{target}")
-        parts.append(f'<h3 id="citer-{name}">{heading}</h3>')
+        parts.append(f'<{h} id="citer-{name}">{heading}</{h}>')
         for key, label, _ in STYLES:
             entry, cited = rendered[(target, key)]
             ident = f"citer-{name}-{key}"
-            parts.append(f"<h4>{label}</h4>")
+            parts.append(f"<{hh}>{label}</{hh}>")
             parts.append(_entry(ident, label, entry, "la référence" if target == "page"
                                 else f"la référence du § {target}"))
             if target != "page":
                 parts.append(f'<p class="ed-cite__intext">Dans le texte&#160;: '
                              f'<span id="{ident}-texte">{cited}</span></p>')
         parts.append(_downloads(name, what, base))
-    parts.append('<h3 id="citer-livre-formats">Le livre</h3>')
+    parts.append(f'<{h} id="citer-livre-formats">Le livre</{h}>')
     for key, label, _ in STYLES:
-        parts.append(f"<h4>{label}</h4>")
+        parts.append(f"<{hh}>{label}</{hh}>")
         parts.append(_entry(f"citer-livre-{key}", label, rendered[("book", key)], "la référence du livre"))
         if ("blog", key) in rendered:
             parts.append(_entry(f"citer-blog-{key}", label, rendered[("blog", key)],

@@ -52,9 +52,9 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # Dropped from every page: permalinks, previews, buttons, page navigation, the screen reader's
 # words, the "back to the call" arrows (meaningless on paper), the share and copy controls and
 # the « Citer » box of the text page (its date is the reader's day; the title page says where
-# the PDF comes from).
+# the PDF comes from), the findings' markers (≠: their finding is a screen preview).
 DROP_CLASSES = {"headerlink", "ed-previews", "md-button", "ed-prevnext", "ed-letters", "ed-sr",
-                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite"}
+                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite", "ed-ref--ecart"}
 # Links that get the page number of their target after them.
 PAGEREF_PARENTS = {"ed-note-more", "ed-backlinks", "ed-related", "ed-cited-by", "ed-back",
                    "ed-notes-list"}

@@ -1,17 +1,26 @@
 """Live preview for `make serve`: `mkdocs serve`, restarted when the extension's code changes.
 
+    python scripts/serve.py [--verifier] [ADDR]   (ADDR: host:port, 127.0.0.1:8000 by default)
+
+First, the address: if the port is taken (another `make serve`, another server), one line says so
+and names a free one (« le port 8000 est déjà pris : make serve ADDR=127.0.0.1:8001 »), and the
+script exits 1 at once. mkdocs serve builds the whole site before it binds its port, so without
+this check it would build, print a traceback and leave the other server answering.
+With --verifier, only that check (the Makefile runs it with the system's python3, before the
+virtual environment is created).
+
 mkdocs serve rebuilds on changes to docs/, mkdocs.yml and (with --watch) overrides/, but it
 keeps the Python modules it has imported: an edit to scripts/edition/*.py would be ignored
 until a restart. This wrapper runs mkdocs serve as a child process and restarts it whenever
-a .py file under scripts/ changes.
-
-Usage: python scripts/serve.py [ADDR]   (default 127.0.0.1:8000)
+a .py file under scripts/ changes. Standard library only.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +29,56 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WATCHED = ROOT / "scripts"
 POLL_SECONDS = 1.0
+DEFAULT_ADDR = "127.0.0.1:8000"
+
+
+class AddressError(Exception):
+    """The address cannot be served; the message is the one line to print."""
+
+
+def parse_addr(addr: str) -> tuple[str, int]:
+    host, sep, port = addr.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise AddressError(f"adresse « {addr} » illisible : attendu hôte:port, "
+                           f"par exemple make serve ADDR={DEFAULT_ADDR}")
+    return host.strip("[]"), int(port)
+
+
+def _bind(host: str, port: int) -> None:
+    """Bind and release host:port as mkdocs serve's server will (SO_REUSEADDR, so that a
+    port left in TIME_WAIT by an earlier run counts as free); raises OSError if it cannot."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((host, port))
+
+
+def free_port_after(host: str, port: int, tries: int = 100) -> int | None:
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        try:
+            _bind(host, candidate)
+            return candidate
+        except OSError:
+            continue
+    return None
+
+
+def check_addr(addr: str) -> tuple[str, int]:
+    """host, port if mkdocs serve can listen there; AddressError with one line otherwise."""
+    host, port = parse_addr(addr)
+    try:
+        _bind(host, port)
+    except socket.gaierror:
+        raise AddressError(f"hôte « {host} » inconnu : make serve ADDR={DEFAULT_ADDR}") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            other = free_port_after(host, port)
+            shown = f"[{host}]" if ":" in host else host
+            hint = f"make serve ADDR={shown}:{other}" if other else "make serve ADDR=hôte:port"
+            raise AddressError(f"le port {port} est déjà pris : {hint}") from None
+        raise AddressError(f"impossible d’écouter sur {addr} : {exc.strerror} "
+                           f"(make serve ADDR={DEFAULT_ADDR})") from None
+    return host, port
 
 
 def snapshot(everything: bool = False) -> dict[str, float]:
@@ -62,7 +121,17 @@ def _interrupt(signum, frame):
 
 
 def main(argv: list[str]) -> int:
-    addr = argv[1] if len(argv) > 1 else "127.0.0.1:8000"
+    args = argv[1:]
+    only_check = "--verifier" in args
+    args = [a for a in args if a != "--verifier"]
+    addr = args[0] if args else DEFAULT_ADDR
+    try:
+        check_addr(addr)
+    except AddressError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if only_check:
+        return 0
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # SIGTERM/SIGHUP, and SIGINT even where a shell ignored it: stop the child cleanly.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -78,19 +147,25 @@ def main(argv: list[str]) -> int:
             if new != state:
                 changed = sorted(set(new.items()) ^ set(state.items()))
                 names = sorted({Path(p).relative_to(ROOT).as_posix() for p, _ in changed})
-                reason = ", ".join(names) + " changed"
+                reason = ", ".join(names) + " modifié"
             elif proc.poll() is not None:
-                # mkdocs serve stopped on its own (e.g. strict mode failed at start-up):
-                # restart it once any source changes.
+                # mkdocs serve stopped on its own. Its port taken meanwhile: say so and stop.
+                # Otherwise (e.g. the strict build failed at start-up), restart it once a
+                # source changes.
+                try:
+                    check_addr(addr)
+                except AddressError as exc:
+                    print(exc, file=sys.stderr)
+                    return 1
                 full = snapshot(everything=True)
                 if dead_state is None:
-                    print("==> mkdocs serve stopped; waiting for a change to the sources"
-                          " (Ctrl-C to quit)", flush=True)
+                    print("==> mkdocs serve s’est arrêté : corrigez l’erreur ci-dessus, il repartira"
+                          " à la prochaine modification des sources (Ctrl-C pour quitter)", flush=True)
                     dead_state = full
                 elif full != dead_state:
-                    reason = "sources changed"
+                    reason = "sources modifiées"
             if reason:
-                print(f"==> {reason}: restarting mkdocs serve", flush=True)
+                print(f"==> {reason} : mkdocs serve relancé", flush=True)
                 state, dead_state = new, None
                 stop(proc)
                 proc = start(addr)

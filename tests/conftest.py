@@ -1,9 +1,15 @@
-"""Session fixtures: one strict build of the site, an HTTP server for it, Chromium.
+"""Session fixtures: one build of the site, an HTTP server for it, Chromium.
 
-The site is built ONCE per session (`python -m mkdocs build --strict -d <tmp>`, run with the
-interpreter running pytest, i.e. the venv's under `make test`), served from a thread on
-127.0.0.1, and driven with Playwright in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM).
-Playwright's own browser download is not used and not needed.
+The site is built ONCE per session (`scripts/build.py --site <tmp>`: content check, strict
+MkDocs build, then the publishing steps, run with the interpreter running pytest, i.e. the
+venv's under `make test`), served from a thread on 127.0.0.1, and driven with Playwright in
+Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Playwright's own browser download is not
+used and not needed.
+
+The slow steps (OPTIONAL_STEPS: cards, PDF, offline zip) run only if a collected test asks for
+them with the marker ``@pytest.mark.build_steps("pdf", ...)`` (on a test, or ``pytestmark`` for
+a whole file). The full run (`make test`) collects every test, so it builds everything;
+`make test T=tests/test_site_links.py` builds only what that file needs.
 """
 
 from __future__ import annotations
@@ -20,7 +26,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.serve import _Handler as _BenchHandler
+from build import STEPS
 from helpers import REPO_ROOT, BuildResult, hash_sources, run_build
+
+# Steps of scripts/build.py that take seconds each: built only for the tests that need them.
+OPTIONAL_STEPS = ("cards", "pdf", "offline")
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Playwright adds --headless itself (headless=True).
@@ -37,22 +47,44 @@ CHROMIUM_ARGS = [
 
 # --------------------------------------------------------------------------- the build
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "build_steps(*steps): steps of scripts/build.py among "
+        f"{', '.join(OPTIONAL_STEPS)} that the test needs in the session's site")
+
+
+def steps_asked(items) -> set[str]:
+    """The optional build steps that the collected tests ask for (marker build_steps)."""
+    asked = set()
+    for item in items:
+        for mark in item.iter_markers("build_steps"):
+            unknown = [s for s in mark.args if s not in STEPS]
+            if unknown:
+                pytest.fail(f"{item.nodeid}: build_steps names {unknown}, not steps of "
+                            f"scripts/build.py ({', '.join(STEPS)})", pytrace=False)
+            asked.update(mark.args)
+    return asked
+
+
 @dataclass
 class SessionBuild:
     result: BuildResult
     sources_before: dict[str, str]
     sources_after: dict[str, str]
+    skipped: tuple[str, ...] = ()  # steps of scripts/build.py left out of this session's build
 
 
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory) -> SessionBuild:
-    """The session's single strict build, with hashes of the sources before and after it.
+def site_build(request, tmp_path_factory) -> SessionBuild:
+    """The session's single build, with hashes of the sources before and after it.
     Fails (every test that needs the site) with the build's output if the build fails."""
     dest = tmp_path_factory.mktemp("site")
+    asked = steps_asked(request.session.items)
+    skipped = tuple(s for s in OPTIONAL_STEPS if s not in asked)
     before = hash_sources(REPO_ROOT)
-    result = run_build(dest, full=True)
+    result = run_build(dest, full=True, skip=skipped)
     after = hash_sources(REPO_ROOT)
-    build = SessionBuild(result, before, after)
+    build = SessionBuild(result, before, after, skipped)
     if not result.ok:
         pytest.fail("The strict build of the site failed.\n" + result.describe(), pytrace=False)
     return build

@@ -23,6 +23,8 @@ import pytest
 
 from helpers import REPO_ROOT, build_env, built_pages, parse_html
 
+pytestmark = pytest.mark.build_steps("pdf", "offline")
+
 WITNESS = Path(__file__).parent / "data" / "witness.txt"
 DEBRIS = ["Blog Image", "Print Friendly, PDF & Email"]
 PDF = Path("telechargements/safe-city-edition-annotee.pdf")

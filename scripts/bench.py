@@ -12,7 +12,9 @@ Prints, measured in the same run:
       dense cross-references, built with and without the machinery: wall time, CPU time,
       peak memory, growth per page, overhead (targets: linear growth, overhead <= 25 %);
   (d) Lighthouse scores (mobile profile) of home, texte, notes/3, glossaire/csu, and of the
-      vanilla build's texte page as the baseline.
+      vanilla build's texte page as the baseline;
+  (e) live reload under `make serve`: from saving one glossary entry to its new page being
+      served (median of 5; target <= 2 s).
 
 --quick (for CI) skips the 1,000-page corpus and Lighthouse. Timing never fails the command:
 it exits 0 whatever the figures (and 2 only if something could not be measured at all).
@@ -35,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import lighthouse  # noqa: E402
+from bench import lighthouse, reload  # noqa: E402
 from bench.builds import (REPO_ROOT, BuildFailed, checked_build, copy_project,  # noqa: E402
                           replace_top_level)
 from bench.corpus import CORPUS_NAV, generate  # noqa: E402
@@ -47,6 +49,8 @@ SCALE_OVERHEAD_TARGET = 0.25
 PAGES = {"accueil": "/", "texte": "/texte/", "note": "/notes/3/", "glossaire": "/glossaire/csu/"}
 SCALE_SIZES = (250, 500, 1000)
 SCALE_ENTRIES = 500
+RELOAD_TARGET = 2.0  # seconds
+RELOAD_RUNS = 5
 
 
 def out(line: str = "") -> None:
@@ -280,13 +284,31 @@ def bench_lighthouse(tmp: Path, ed_site: Path, van_site: Path, results: dict,
 
 # --------------------------------------------------------------------------- main
 
+# --------------------------------------------------------------------------- (e) live reload
+
+def bench_reload(results: dict) -> None:
+    heading(f"(e) Live reload under make serve: save one entry -> new page served, {RELOAD_RUNS} edits")
+    try:
+        r = reload.measure(RELOAD_RUNS)
+    except RuntimeError as exc:
+        out(f"  not measured: {exc}")
+        results["reload"] = {"error": str(exc)}
+        return
+    out(f"  first build and page served: {r.first_build:.1f} s")
+    out(f"  reload: median {r.median:.2f} s, slowest {max(r.seconds):.2f} s   "
+        f"(target <= {RELOAD_TARGET:.0f} s: {mark(r.median <= RELOAD_TARGET)})   runs: "
+        + ", ".join(f"{s:.2f}" for s in r.seconds))
+    results["reload"] = {"first_s": round(r.first_build, 2), "median_s": round(r.median, 3),
+                         "runs_s": [round(s, 3) for s in r.seconds]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true",
                     help="for CI: skip the 1,000-page corpus and Lighthouse")
     ap.add_argument("--runs", type=int, default=3, help="builds per variant for (a) (default 3)")
-    ap.add_argument("--skip", action="append", default=[], choices=["build", "weight", "scale", "lighthouse"],
+    ap.add_argument("--skip", action="append", default=[], choices=["build", "weight", "scale", "lighthouse", "reload"],
                     help="skip a part (repeatable); weight and lighthouse need the builds of (a)")
     ap.add_argument("--lighthouse-cpu-slowdown", type=float, default=None,
                     help="Lighthouse CPU throttling multiplier (default: Lighthouse's, 4)")
@@ -314,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench_scale(tmp, sizes, results)
             if not args.quick and "lighthouse" not in args.skip:
                 bench_lighthouse(tmp, ed_site, van_site, results, args.lighthouse_cpu_slowdown)
+            if "reload" not in args.skip:
+                bench_reload(results)
         except BuildFailed as exc:
             out(f"error: {exc}")
             status = 2

@@ -19,6 +19,9 @@ PYTHON ?= python3
 ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 T      ?= tests/
+# The full run in two processes (pytest-xdist; each test file stays in one of them): the
+# browser tests spend much of their time waiting on Chromium. Chosen tests (T=…) run in one.
+JOBS   ?= $(if $(filter tests tests/,$(strip $(T))),2,0)
 
 ROOT     := $(CURDIR)
 VENV     := $(ROOT)/.venv
@@ -51,7 +54,7 @@ help:
 	     /^[a-z][a-z-]*:/ && n {sub(/:.*/, ""); printf "  %-12s %s\n", $$0, d[1]; \
 	                            for (i = 2; i <= n; i++) printf "  %-12s %s\n", "", d[i]} {n = 0}' \
 	    $(firstword $(MAKEFILE_LIST))
-	@echo "Variables : ADDR=hôte:port (serve, preview), T=tests à lancer (test), PYTEST_ARGS, BENCH_ARGS."
+	@echo "Variables : ADDR=hôte:port (serve, preview), T=tests à lancer et JOBS=processus (test), PYTEST_ARGS, BENCH_ARGS."
 
 ## Crée .venv à partir du verrou requirements.txt (fait de lui-même par les autres cibles)
 venv: $(STAMP)
@@ -96,11 +99,13 @@ screenshots: build
 	"$(VPY)" scripts/screenshots.py site
 
 ## Lance tous les tests, comme la CI ; T=tests/test_x.py pour un seul fichier (ou
-## T=tests/test_x.py::test_y), qui ne construit que ce dont ce fichier a besoin
+## T=tests/test_x.py::test_y), qui ne construit que ce dont ce fichier a besoin ; JOBS=1 pour
+## la suite entière en un seul processus
 test:
 	@$(PYTHON) scripts/prerequisites.py test
 	@$(MAKE) -s venv
-	@rc=0; "$(VPY)" -m pytest -q $(T) $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; "$(VPY)" -m pytest -q $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile) \
+	    $(T) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "erreur : pytest n’a trouvé aucun test dans $(T)" >&2; exit 1; fi; \
 	exit $$rc
 

@@ -90,7 +90,9 @@ build:
 	"$(VPY)" scripts/build.py --site site
 
 ## make build, puis sert site/ tel quel sur http://127.0.0.1:8000/ (ADDR=hôte:port)
-preview: build
+preview:
+	@$(PYTHON) scripts/serve.py --verifier=preview $(ADDR)
+	@$(MAKE) build
 	@echo "==> site/ servi sur http://$(ADDR)/ (Ctrl-C pour arrêter)"
 	"$(VPY)" -m http.server --bind $(firstword $(subst :, ,$(ADDR))) --directory site $(lastword $(subst :, ,$(ADDR)))
 

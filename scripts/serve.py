@@ -7,7 +7,7 @@ and names a free one (« le port 8000 est déjà pris : make serve ADDR=127.0.0.
 script exits 1 at once. mkdocs serve builds the whole site before it binds its port, so without
 this check it would build, print a traceback and leave the other server answering.
 With --verifier, only that check (the Makefile runs it with the system's python3, before the
-virtual environment is created).
+virtual environment is created); --verifier=preview names `make preview` in the message.
 
 mkdocs serve rebuilds on changes to docs/, mkdocs.yml and (with --watch) overrides/, but it
 keeps the Python modules it has imported: an edit to scripts/edition/*.py would be ignored
@@ -44,11 +44,11 @@ class AddressError(Exception):
     """The address cannot be served; the message is the one line to print."""
 
 
-def parse_addr(addr: str) -> tuple[str, int]:
+def parse_addr(addr: str, target: str = "serve") -> tuple[str, int]:
     host, sep, port = addr.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise AddressError(f"adresse « {addr} » illisible : attendu hôte:port, "
-                           f"par exemple make serve ADDR={DEFAULT_ADDR}")
+                           f"par exemple make {target} ADDR={DEFAULT_ADDR}")
     return host.strip("[]"), int(port)
 
 
@@ -71,21 +71,21 @@ def free_port_after(host: str, port: int, tries: int = 100) -> int | None:
     return None
 
 
-def check_addr(addr: str) -> tuple[str, int]:
+def check_addr(addr: str, target: str = "serve") -> tuple[str, int]:
     """host, port if mkdocs serve can listen there; AddressError with one line otherwise."""
-    host, port = parse_addr(addr)
+    host, port = parse_addr(addr, target)
     try:
         _bind(host, port)
     except socket.gaierror:
-        raise AddressError(f"hôte « {host} » inconnu : make serve ADDR={DEFAULT_ADDR}") from None
+        raise AddressError(f"hôte « {host} » inconnu : make {target} ADDR={DEFAULT_ADDR}") from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             other = free_port_after(host, port)
             shown = f"[{host}]" if ":" in host else host
-            hint = f"make serve ADDR={shown}:{other}" if other else "make serve ADDR=hôte:port"
+            hint = f"make {target} ADDR={shown}:{other}" if other else f"make {target} ADDR=hôte:port"
             raise AddressError(f"le port {port} est déjà pris : {hint}") from None
         raise AddressError(f"impossible d’écouter sur {addr} : {exc.strerror} "
-                           f"(make serve ADDR={DEFAULT_ADDR})") from None
+                           f"(make {target} ADDR={DEFAULT_ADDR})") from None
     return host, port
 
 
@@ -182,11 +182,13 @@ def main(argv: list[str]) -> int:
     args = argv[1:]
     if args[:1] == ["--mkdocs"]:
         return run_mkdocs(args[1] if len(args) > 1 else DEFAULT_ADDR)
-    only_check = "--verifier" in args
-    args = [a for a in args if a != "--verifier"]
+    checks = [a for a in args if a == "--verifier" or a.startswith("--verifier=")]
+    only_check = bool(checks)  # --verifier[=TARGET]: only the check, naming make TARGET
+    target = (checks[0].partition("=")[2] if checks else "") or "serve"
+    args = [a for a in args if a not in checks]
     addr = args[0] if args else DEFAULT_ADDR
     try:
-        check_addr(addr)
+        check_addr(addr, target)
     except AddressError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -32,13 +32,16 @@ MAKE = shutil.which("make") or "make"
 
 
 def run_make(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([MAKE, "--no-print-directory", *args], cwd=REPO_ROOT, env=env or dict(os.environ),
+    """make ARGS in the checkout, as typed in a shell (not as a sub-make of `make test`)."""
+    env = {k: v for k, v in (env or os.environ).items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run([MAKE, *args], cwd=REPO_ROOT, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
 
 
 def own_lines(output: str) -> list[str]:
     """What the project printed, without make's own « make: *** [...] Error 1 »."""
-    return [line for line in output.splitlines() if line.strip() and not line.startswith("make: ***")]
+    return [line for line in output.splitlines()
+            if line.strip() and not re.match(r"make(\[\d+\])?: \*\*\* ", line)]
 
 
 # --------------------------------------------------------------------------- prerequisites

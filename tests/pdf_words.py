@@ -74,11 +74,11 @@ def palatino_fontconfig(tmp: Path) -> Path:
     PDF that named Palatino, or fell back on a generic family, would change under it."""
     fonts = tmp / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
-    src = Path(__file__).resolve().parent.parent / "scripts" / "publish" / "fonts" / "DejaVuSerif-Bold.ttf"
-    (fonts / "Palatino-Substitute.ttf").write_bytes(src.read_bytes())
+    src = Path(__file__).resolve().parent.parent / "scripts" / "publish" / "fonts" / "LinBiolinum_R.otf"
+    (fonts / "Palatino-Substitute.otf").write_bytes(src.read_bytes())
     conf = tmp / "fonts.conf"
     alias = "".join(
-        f'<alias binding="strong"><family>{name}</family><prefer><family>DejaVu Serif</family></prefer></alias>'
+        f'<alias binding="strong"><family>{name}</family><prefer><family>Linux Biolinum O</family></prefer></alias>'
         for name in ("Palatino", "Palatino Linotype", "Book Antiqua", "Iowan Old Style", "serif", "sans-serif"))
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'

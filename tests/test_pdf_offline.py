@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO_ROOT, build_env, built_pages, parse_html
-from pdf_words import match, normalise, palatino_fontconfig, report, tokens, witness_tokens
+from pdf_words import CUT, match, normalise, palatino_fontconfig, report, tokens, witness_tokens
 from publish import edition_settings, mkdocs_config
 
 CONFIG = mkdocs_config(REPO_ROOT)
@@ -132,6 +132,7 @@ def text_part_tokens(reader) -> list[str]:
     i = starts[0]
     first, end = top[i][1], top[i + 1][1] if i + 1 < len(top) else len(reader.pages)
     text = "\n".join(page_text(reader, p, RUNNING_HEADS | {"Le texte"}) for p in range(first, end))
+    text = CUT.sub("", text)                                           # words cut at a line end
     text = re.sub(r"<https?:[^<>]*>", " ", text)                      # printed URLs
     text = re.sub(r"\(archive\)", " ", text)
     text = re.sub(r"Commentaire\s+de\s+la\s+note\s+\d+\s*,\s*p\.\s*\d+", " ", text)
@@ -158,6 +159,34 @@ def test_pdf_is_written_with_its_metadata(published, pdf_reader):
     assert len(pdf_reader.pages) > 20
     print(f"PDF: {len(data)} bytes, {len(pdf_reader.pages)} pages, "
           f"steps: {published.timings}")
+
+
+def test_pdf_is_set_like_a_book(published, pdf_reader):
+    """Tagged for screen readers, in the project's fonts only, 60 to 75 characters a line in
+    the text, no page under a quarter full except the last of a part, a table of contents
+    with page numbers."""
+    import statistics
+    root = pdf_reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], "the PDF is not tagged"
+    fonts = set()
+    for page in pdf_reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts and all(f.startswith("Edition-") for f in fonts), f"fonts not from the project: {fonts}"
+    top = [(title, page) for level, title, page in outline(pdf_reader) if level == 1]
+    starts = [page for _, page in top]
+    text_first = next(page for title, page in top if title.startswith("Smart and Safe City"))
+    lines = [" ".join(l.split()) for l in page_text(pdf_reader, text_first + 1, RUNNING_HEADS).splitlines()]
+    lines = [l for l in lines if len(l) > 30]          # full lines, not a paragraph's last one
+    median = statistics.median(len(l) for l in lines)
+    assert 60 <= median <= 75, f"{median} characters a line in the text"
+    sizes = [len(" ".join(p.extract_text().split())) for p in pdf_reader.pages]
+    full = statistics.median(sizes)
+    part_ends = {s - 1 for s in starts} | {len(sizes) - 1, 0}
+    sparse = [i + 1 for i, n in enumerate(sizes) if n < full / 4 and i not in part_ends]
+    assert not sparse, f"pages less than a quarter full: {sparse} (median {full} characters)"
+    toc = pdf_reader.pages[1].extract_text().splitlines()
+    assert sum(1 for l in toc if l.rstrip().split(" ")[-1].isdigit()) > 20, "the contents have no page numbers"
 
 
 def test_pdf_holds_every_word_of_the_passage_in_order(pdf_reader):

@@ -69,7 +69,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # the « Citer » box of the text page (its date is the reader's day; the title page says where
 # the PDF comes from).
 DROP_CLASSES = {"headerlink", "ed-previews", "md-button", "ed-prevnext", "ed-letters", "ed-sr",
-                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite"}
+                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite", "ed-downloads",
+                "ed-print-where"}
 # Links that get the page number of their target after them.
 PAGEREF_PARENTS = {"ed-note-more", "ed-backlinks", "ed-related", "ed-cited-by", "ed-back",
                    "ed-notes-list"}

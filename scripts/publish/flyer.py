@@ -139,6 +139,12 @@ def _link(url: str) -> ET.Element:
 
 def run(site: Path, root: Path) -> None:
     site = Path(site).resolve()
+    config = mkdocs_config(root)
+    n = (edition_settings(config).get("flyer") or {}).get("paragraph")
+    if isinstance(n, int) and not (site / "texte" / str(n) / "index.html").is_file():
+        # Only when the shares step was left out (scripts/build.py --skip shares): no address.
+        print(f"flyer : pas d’adresse de partage texte/{n}/ (étape shares omise) : pas de tract", file=sys.stderr)
+        return
     try:
         html, _url = build_document(site, root)
         pdf = P.render(site, html)

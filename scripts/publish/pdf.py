@@ -314,7 +314,7 @@ def work_line(work: dict) -> str:
     """« (10/18, coll. « Amorce », 2022) » from the cited work's front matter."""
     bits = [work.get("publisher")]
     if work.get("collection-title"):
-        bits.append(f"coll. « {work['collection-title']} »")
+        bits.append(f"coll.\u00a0«\u00a0{work['collection-title']}\u00a0»")
     bits.append(work_year(work))
     return "(" + ", ".join(str(b) for b in bits if b) + ")"
 

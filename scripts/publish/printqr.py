@@ -92,6 +92,8 @@ def run(site: Path, root: Path | None = None) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         found = _Find(text)
+        if found.done:  # the step ran already on this site
+            done += 1
         if found.redirect or found.end is None or not found.canonical or found.done:
             continue
         out = site / OUT / svg_name(found.canonical)

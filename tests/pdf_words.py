@@ -11,8 +11,22 @@ judge (tests/test_pdf_offline.py allows only numbers and « § » there).
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from pathlib import Path
+
+import pytest
+
+TOOLS = {"pdftoppm": "poppler-utils", "zbarimg": "zbar-tools", "java": "epubcheck"}
+
+
+def need(*tools: str) -> None:
+    """Fail (never skip) with the Debian package to install when a tool is missing."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: apt-get install {TOOLS.get(tool, tool)}", pytrace=False)
+    if "java" in tools and not Path("/usr/bin/epubcheck").exists():
+        pytest.fail("EPUBCheck is missing: apt-get install epubcheck", pytrace=False)
 
 WITNESS = Path(__file__).parent / "data" / "witness.txt"
 DEBRIS = ["Blog Image", "Print Friendly, PDF & Email"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO_ROOT, build_env
-from pdf_words import match, normalise, palatino_fontconfig, report, tokens, witness_tokens
+from pdf_words import match, need, normalise, palatino_fontconfig, report, tokens, witness_tokens
 from publish import edition_settings, front_matter, mkdocs_config
 
 CONFIG = mkdocs_config(REPO_ROOT)
@@ -47,6 +47,7 @@ def pdf_text(path: Path) -> list[str]:
 
 def qr_codes(path: Path, tmp: Path, page: int | None = None) -> list[str]:
     """What zbarimg reads on the pages of PATH rasterised at 200 dpi."""
+    need("pdftoppm", "zbarimg")
     tmp.mkdir(parents=True, exist_ok=True)
     args = ["pdftoppm", "-png", "-r", "200"]
     if page:
@@ -147,6 +148,7 @@ def test_pdfs_are_tagged_with_title_and_language(site_dir):
 def test_flyer_is_one_a4_page_with_margins_of_ten_millimetres(site_dir, tmp_path):
     from PIL import Image
     from pypdf import PdfReader
+    need("pdftoppm")
     reader = PdfReader(str(site_dir / FLYER))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -191,6 +193,7 @@ def test_book_cover_qr_code_leads_to_the_edition(site_dir, tmp_path):
 # --------------------------------------------------------------------------- the EPUB
 
 def test_epub_passes_epubcheck_without_error_or_warning(site_dir):
+    need("java")
     proc = subprocess.run(["java", "-jar", "/usr/bin/epubcheck", str(site_dir / EPUB)],
                           capture_output=True, text=True, timeout=300)
     out = proc.stdout + proc.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO_ROOT
+from pdf_words import need
 from publish import mkdocs_config
 from publish.printqr import short
 
@@ -19,6 +20,7 @@ SITE_URL = str(mkdocs_config(REPO_ROOT)["site_url"]).rstrip("/") + "/"
 
 def read_last_page(pdf: Path, tmp: Path) -> list[str]:
     from pypdf import PdfReader
+    need("pdftoppm", "zbarimg")
     n = len(PdfReader(str(pdf)).pages)
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(n), "-l", str(n), str(pdf), str(tmp / "last")], check=True)
     png = next(tmp.glob("last*.png"))

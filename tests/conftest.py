@@ -30,7 +30,7 @@ from build import STEPS
 from helpers import REPO_ROOT, BuildResult, hash_sources, run_build
 
 # Steps of scripts/build.py that take seconds each: built only for the tests that need them.
-OPTIONAL_STEPS = ("cards", "pdf", "offline")
+OPTIONAL_STEPS = ("cards", "pdf", "booklet", "flyer", "epub", "printqr", "offline")
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Playwright adds --headless itself (headless=True).

@@ -9,7 +9,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from helpers import built_pages, page_url, parse_html
+from helpers import REPO_ROOT, built_pages, page_url, parse_html
+from publish import mkdocs_config
+
+CONFIG = mkdocs_config(REPO_ROOT)
 
 # Attributes that point at other resources, by element.
 HREF_TAGS = {"a", "area", "link"}
@@ -45,9 +48,11 @@ def skipped_outputs(skipped: tuple[str, ...]) -> set[str]:
     OUTPUT): a link to one of them is checked only when that step runs (always under make test)."""
     outputs = set()
     for step in skipped:
-        output = getattr(importlib.import_module(f"publish.{step}"), "OUTPUT", None)
-        if isinstance(output, (str, PurePath)):
-            outputs.add("/" + PurePath(output).as_posix())
+        module = importlib.import_module(f"publish.{step}")
+        written = module.outputs(CONFIG) if hasattr(module, "outputs") else [getattr(module, "OUTPUT", None)]
+        for output in written:
+            if isinstance(output, (str, PurePath)):
+                outputs.add("/" + PurePath(output).as_posix())
     return outputs
 
 

@@ -14,7 +14,9 @@ a whole file). The full run (`make test`) collects every test, so it builds ever
 
 from __future__ import annotations
 
+import fcntl
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -74,17 +76,42 @@ class SessionBuild:
     skipped: tuple[str, ...] = ()  # steps of scripts/build.py left out of this session's build
 
 
+def _build(dest: Path, skipped: tuple[str, ...]) -> SessionBuild:
+    before = hash_sources(REPO_ROOT)
+    result = run_build(dest, full=True, skip=skipped)
+    return SessionBuild(result, before, hash_sources(REPO_ROOT), skipped)
+
+
+def _shared_build(common: Path, skipped: tuple[str, ...]) -> SessionBuild:
+    record = common / "site-build.json"
+    with open(common / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            build = _build(common / "site", skipped)
+            r = build.result
+            record.write_text(json.dumps({
+                "returncode": r.returncode, "output": r.output, "site_dir": str(r.site_dir),
+                "command": r.command, "before": build.sources_before,
+                "after": build.sources_after, "skipped": list(build.skipped)}))
+        data = json.loads(record.read_text())
+    result = BuildResult(data["returncode"], data["output"], Path(data["site_dir"]), data["command"])
+    return SessionBuild(result, data["before"], data["after"], tuple(data["skipped"]))
+
+
 @pytest.fixture(scope="session")
 def site_build(request, tmp_path_factory) -> SessionBuild:
     """The session's single build, with hashes of the sources before and after it.
     Fails (every test that needs the site) with the build's output if the build fails."""
-    dest = tmp_path_factory.mktemp("site")
     asked = steps_asked(request.session.items)
     skipped = tuple(s for s in OPTIONAL_STEPS if s not in asked)
-    before = hash_sources(REPO_ROOT)
-    result = run_build(dest, full=True, skip=skipped)
-    after = hash_sources(REPO_ROOT)
-    build = SessionBuild(result, before, after, skipped)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Under pytest-xdist (make test: two processes) the workers share one build: the first
+        # to take the lock builds into the run's common temporary directory, the others wait for
+        # it and read its result. Every worker collects the same tests, so asks the same steps.
+        build = _shared_build(tmp_path_factory.getbasetemp().parent, skipped)
+    else:
+        build = _build(tmp_path_factory.mktemp("site"), skipped)
     if not result.ok:
         pytest.fail("The strict build of the site failed.\n" + result.describe(), pytrace=False)
     return build

@@ -112,8 +112,8 @@ def site_build(request, tmp_path_factory) -> SessionBuild:
         build = _shared_build(tmp_path_factory.getbasetemp().parent, skipped)
     else:
         build = _build(tmp_path_factory.mktemp("site"), skipped)
-    if not result.ok:
-        pytest.fail("The strict build of the site failed.\n" + result.describe(), pytrace=False)
+    if not build.result.ok:
+        pytest.fail("The strict build of the site failed.\n" + build.result.describe(), pytrace=False)
     return build
 
 

@@ -10,6 +10,7 @@ on MkDocs: under MkDocs (or ProperDocs) the page being rendered is read from the
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown.extensions import Extension
@@ -77,9 +78,9 @@ class _EditionTree(Treeprocessor):
             self.first_mentions(root)
             self.notes_anchor(root)
             self.search_units(root, src.title if src else "")
-        previews = render.preview_container(catalog, marker.used)
-        if previews is not None:
-            root.append(previews)
+        previews = render.previews_html(catalog, marker.used, self.md.serializer)
+        if previews:  # (raw HTML: the same previews recur on many pages, made once per build)
+            etree.SubElement(root, "p").text = self.md.htmlStash.store(previews)
 
     def directives(self, root, catalog, page):
         for parent in list(root.iter()):
@@ -117,7 +118,7 @@ class _EditionTree(Treeprocessor):
         self.title(root, src)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
-        calls = {r.id for r in catalog.refs if r.source == catalog.text_page and r.target == src.key}
+        calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_page}
         others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
         if others:
             for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):

@@ -44,6 +44,9 @@ class _PagePreprocessor(Preprocessor):
             ext.page = file.src_uri
         # One MkDocs build renders every page with the same Files object: reuse its catalog
         # without listing the sources again (a new build, e.g. under `mkdocs serve`, checks them).
+        # The stem of download file names: the option, else mkdocs.yml `extra.edition.files`.
+        config = getattr(relpath, "config", None) or {}
+        ext.files = ext.getConfig("files") or str(((config.get("extra") or {}).get("edition") or {}).get("files") or "")
         files = getattr(relpath, "files", None)
         if files is not None and _BUILD[0] is files:
             ext.catalog = _BUILD[1]
@@ -87,7 +90,11 @@ class _EditionTree(Treeprocessor):
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and (child.text or "").startswith(DIRECTIVE_TOKEN) and not len(child):
                     name = child.text[len(DIRECTIVE_TOKEN):].strip()
-                    new = render.DIRECTIVE_RENDERERS[name](catalog, page)
+                    renderer = render.DIRECTIVE_RENDERERS[name]
+                    if renderer is render.bibliography:  # (its export is a download: named like the others)
+                        new = renderer(catalog, page, files=getattr(self.ext, "files", ""))
+                    else:
+                        new = renderer(catalog, page)
                     idx = list(parent).index(child)
                     parent.remove(child)
                     for j, node in enumerate(new):
@@ -255,10 +262,12 @@ class EditionExtension(Extension):
             "text_page": ["texte.md", "La page du passage, relative à docs_dir"],
             "archive_url": ["https://web.archive.org/web/{year}/{url}", "Modèle du lien d’archive"],
             "page": ["", "Page en cours, pour l’usage hors MkDocs (sinon détectée)"],
+            "files": ["", "Début du nom des fichiers téléchargés (sinon extra.edition.files de mkdocs.yml)"],
         }
         super().__init__(**kwargs)
         self.catalog = None
         self.page = None
+        self.files = ""
 
     def extendMarkdown(self, md):
         md.registerExtension(self)

@@ -129,7 +129,7 @@ class Catalog:
         self.cache: dict = {}  # what rendering makes once per build (render.previews_html)
         self.sections: dict[str, str | None] = {}  # path -> section (Source.section, computed once)
         # Labels of the text's unnumbered parts, by anchor: the text page's front matter
-        # ``parts: {cadre: présentation du blog}`` (« Le texte, présentation du blog »).
+        # ``parts: {cadre: présentation}`` gives « Le texte, présentation ».
         self.parts: dict[str, str] = dict(DEFAULT_PARTS)
         self.anchor_re = _anchor_re(self.parts)
 

@@ -428,7 +428,9 @@ def notes_list(catalog, page: str) -> list[etree.Element]:
     return [ol]
 
 
-def bibliography(catalog, page: str) -> list[etree.Element]:
+def bibliography(catalog, page: str, files: str = "") -> list[etree.Element]:
+    """The works by group, each with the notes that cite it, and the CSL-JSON export, whose
+    file is named after the edition's downloads (``files``: ``<files>-bibliographie.json``)."""
     out = []
     groups: dict[str, list] = {}
     for work in catalog.works.values():
@@ -450,7 +452,7 @@ def bibliography(catalog, page: str) -> list[etree.Element]:
     p = el("p")
     a = el("a", "Télécharger la bibliographie (CSL-JSON, pour Zotero)", p,
            href="data:application/vnd.citationstyles.csl+json;base64," + base64.b64encode(data.encode()).decode(),
-           download="safe-city-bibliographie.json", cls="md-button ed-generated", id="export-csl")
+           download=f"{files}-bibliographie.json" if files else "bibliographie.json", cls="md-button ed-generated", id="export-csl")
     a.tail = ""
     out.append(p)
     out.append(el("p", "Dans Zotero\u00a0: Fichier → Importer…, puis choisir le fichier téléchargé.", cls="ed-hint"))

@@ -42,11 +42,11 @@ class _PagePreprocessor(Preprocessor):
             abs_src = Path(file.abs_src_path)
             docs_dir = abs_src.parents[len(Path(file.src_uri).parts) - 1]
             ext.page = file.src_uri
-        # One MkDocs build renders every page with the same Files object: reuse its catalog
-        # without listing the sources again (a new build, e.g. under `mkdocs serve`, checks them).
         # The stem of download file names: the option, else mkdocs.yml `extra.edition.files`.
         config = getattr(relpath, "config", None) or {}
         ext.files = ext.getConfig("files") or str(((config.get("extra") or {}).get("edition") or {}).get("files") or "")
+        # One MkDocs build renders every page with the same Files object: reuse its catalog
+        # without listing the sources again (a new build, e.g. under `mkdocs serve`, checks them).
         files = getattr(relpath, "files", None)
         if files is not None and _BUILD[0] is files:
             ext.catalog = _BUILD[1]

@@ -85,6 +85,22 @@ def text_of(el) -> str:
 
 # --------------------------------------------------------------------------- it builds
 
+def test_registering_starts_the_registry_of_the_new_edition(tmp_path):
+    """After its first publication, `--enregistrer` writes the new edition's addresses in place
+    of the first edition's (which stay in the first edition's history), and names it."""
+    root = make_second_edition(tmp_path / "projet")
+    cmd = [sys.executable, "-m", "edition.check", "--enregistrer", "docs"]
+    first = subprocess.run(cmd, cwd=root, env=build_env(root), capture_output=True, text=True, timeout=TIMEOUT)
+    assert first.returncode == 0, first.stderr
+    data = yaml.safe_load((root / "published.yml").read_text(encoding="utf-8"))
+    assert data["edition"] == FILES
+    assert {"p1", "p2", "presentation", "appel-1", "note-2"} <= set(data["pages"]["/texte/"])
+    assert "/notes/asterisque/" not in data["pages"] and "/noms/assemblee-nationale-constituante/" in data["pages"]
+    again = subprocess.run([sys.executable, "-m", "edition.check", "docs"], cwd=root, env=build_env(root),
+                           capture_output=True, text=True, timeout=TIMEOUT)
+    assert again.returncode == 0 and "laissées de côté" not in again.stdout, again.stdout + again.stderr
+
+
 def test_published_yml_of_the_first_edition_needs_no_emptying(second):
     root, _site, output = second
     assert sha256_file(root / "published.yml") == sha256_file(REPO_ROOT / "published.yml")

@@ -140,6 +140,10 @@ def _link(url: str) -> ET.Element:
 def run(site: Path, root: Path) -> None:
     site = Path(site).resolve()
     config = mkdocs_config(root)
+    if edition_settings(config).get("flyer") is None:
+        # An edition without a flyer (a new one, until its editors choose a paragraph).
+        print("flyer : pas de extra.edition.flyer dans mkdocs.yml : pas de tract", file=sys.stderr)
+        return
     n = (edition_settings(config).get("flyer") or {}).get("paragraph")
     if isinstance(n, int) and not (site / "texte" / str(n) / "index.html").is_file():
         # Only when the shares step was left out (scripts/build.py --skip shares): no address.

@@ -6,7 +6,7 @@ A second strict MkDocs build, with EDITION_OFFLINE=true, switches on Material's 
 (mkdocs.yml): pages as plain .html files instead of directory URLs, and the search index as a
 script so that search works from file://. The plugin loads its Web Worker shim
 (iframe-worker, MIT) from unpkg.com; here the shim is shipped inside the copy instead, so that
-nothing is fetched from anywhere. The PDF of the edition (made by the pdf step) goes into the
+nothing is fetched from anywhere. Every download made before (PDFs, EPUB) goes into the
 copy too, with a LISEZ-MOI.txt. The zip is reproducible: sorted entries, fixed dates (from
 SOURCE_DATE_EPOCH), fixed permissions. Its names come from mkdocs.yml: ``extra.edition.files``
 (the zip, its folder, the PDF) and ``site_name`` (the read-me's title).
@@ -33,6 +33,11 @@ def names(config: dict) -> tuple[Path, str, Path]:
     file stem (mkdocs.yml ``extra.edition.files``)."""
     files = edition_settings(config)["files"]
     return DOWNLOADS / f"{files}-hors-ligne.zip", files, DOWNLOADS / f"{files}.pdf"
+
+def outputs(config: dict) -> list[Path]:
+    """What this step writes, relative to the site (tests/test_site_links.py reads it)."""
+    return [names(config)[0]]
+
 
 SHIM_PATH = Path("assets") / "javascripts" / "iframe-worker-shim.js"
 SHIM_URL = "https://unpkg.com/iframe-worker/shim"
@@ -123,7 +128,7 @@ def readme(epoch: int, site_name: str = "Édition annotée") -> str:
         "Tout fonctionne sans connexion : le texte, les notes, le glossaire, l’index des noms,\n"
         "les aperçus au survol et la recherche. Seuls les liens vers d’autres sites (les sources\n"
         "et leurs copies archivées) demandent une connexion.\n\n"
-        f"L’édition complète en PDF se trouve dans le dossier {DOWNLOADS.as_posix()}/.\n\n"
+        f"L’édition en PDF et en EPUB se trouve dans le dossier {DOWNLOADS.as_posix()}/.\n\n"
         f"Version du {day} {MONTHS[d.month - 1]} {d.year}.\n")
 
 
@@ -160,9 +165,11 @@ def run(site: Path, root: Path) -> None:
             for path in sorted(copy.rglob("*")):
                 if path.is_file() and DROP.search(path.relative_to(copy).as_posix()):
                     path.unlink()
-            if (site / pdf).is_file():
-                (copy / pdf).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(site / pdf, copy / pdf)
+            # Every download made before this step (the PDFs, the EPUB) goes into the copy.
+            for made in sorted((site / DOWNLOADS).glob("*")) if (site / DOWNLOADS).is_dir() else ():
+                if made.is_file() and made.name != output.name:
+                    (copy / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(made, copy / DOWNLOADS / made.name)
             relink_zip(copy, output)
             readme_text = readme(epoch, str(config.get("site_name") or "Édition annotée"))
             (copy / "LISEZ-MOI.txt").write_text(readme_text, encoding="utf-8")

@@ -25,6 +25,8 @@ from publish import edition_settings, front_matter, mkdocs_config
 
 CONFIG = mkdocs_config(REPO_ROOT)
 STEM = edition_settings(CONFIG)["files"]
+pytestmark = pytest.mark.build_steps("cards", "pdf", "booklet", "flyer", "epub")
+
 DL = Path("telechargements")
 BOOKLET, FLYER, EPUB, BOOK = (DL / f"{STEM}-texte.pdf", DL / f"{STEM}-tract.pdf",
                               DL / f"{STEM}.epub", DL / f"{STEM}.pdf")
@@ -35,8 +37,6 @@ RUN = r"""
 import sys
 from pathlib import Path
 from publish import booklet, epub, flyer
-
-pytestmark = pytest.mark.build_steps("cards", "pdf", "booklet", "flyer", "epub")
 for step in (booklet, flyer, epub):
     step.run(Path(sys.argv[1]), Path(sys.argv[2]))
 """

@@ -12,7 +12,11 @@ Prints, measured in the same run:
       dense cross-references, built with and without the machinery: wall time, CPU time,
       peak memory, growth per page, overhead (targets: linear growth, overhead <= 25 %);
   (d) Lighthouse scores (mobile profile) of home, texte, notes/3, glossaire/csu, and of the
-      vanilla build's texte page as the baseline.
+      vanilla build's texte page as the baseline;
+  (e) many texts: 50 texts of 20 paragraphs and 500 entries, edition against vanilla (median
+      of --runs builds each);
+  (f) live reload under `make serve`: from saving one glossary entry to its new page being
+      served (median of 5; target <= 2 s).
 
 --quick (for CI) skips the 1,000-page corpus and Lighthouse. Timing never fails the command:
 it exits 0 whatever the figures (and 2 only if something could not be measured at all).
@@ -35,10 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import lighthouse  # noqa: E402
+from bench import lighthouse, reload  # noqa: E402
 from bench.builds import (REPO_ROOT, BuildFailed, checked_build, copy_project,  # noqa: E402
                           replace_top_level)
-from bench.corpus import CORPUS_NAV, generate  # noqa: E402
+from bench.corpus import CORPUS_NAV, MANY_TEXTS_NAV, generate, generate_many_texts  # noqa: E402
 from bench.serve import serve  # noqa: E402
 from bench.weight import BUDGET_BYTES, BUDGET_REQUESTS, measure_first_visit, transfer_size  # noqa: E402
 
@@ -47,6 +51,8 @@ SCALE_OVERHEAD_TARGET = 0.25
 PAGES = {"accueil": "/", "texte": "/texte/", "note": "/notes/3/", "glossaire": "/glossaire/csu/"}
 SCALE_SIZES = (250, 500, 1000)
 SCALE_ENTRIES = 500
+RELOAD_TARGET = 2.0  # seconds
+RELOAD_RUNS = 5
 
 
 def out(line: str = "") -> None:
@@ -236,6 +242,42 @@ def bench_scale(tmp: Path, sizes: tuple[int, ...], results: dict) -> None:
                                   for n, c, e, v in rows]}
 
 
+# --------------------------------------------------------------------------- (e) many texts
+
+MANY_TEXTS = 50  # texts of 20 paragraphs, 500 glossary entries (issue 18)
+
+
+def bench_many_texts(tmp: Path, runs: int, results: dict) -> None:
+    """The many-texts corpus (bench.corpus.generate_many_texts), edition and vanilla built in
+    turn ``runs`` times: medians, so that the other jobs of a shared machine weigh on both."""
+    heading(f"(e) Many texts: {MANY_TEXTS} texts of 20 paragraphs, {SCALE_ENTRIES} entries, median of {runs}")
+    base = tmp / "many-texts"
+    counts = generate_many_texts(base / "docs", MANY_TEXTS, 20, SCALE_ENTRIES)
+    nav = lambda text: replace_top_level(text, "nav", MANY_TEXTS_NAV)  # noqa: E731
+    ed = copy_project(base / "edition", docs=base / "docs", config_edit=nav)
+    van = copy_project(base / "vanilla", docs=base / "docs", config_edit=nav, vanilla=True)
+    runs_ed, runs_van = [], []
+    for _ in range(runs):
+        runs_ed.append(checked_build(ed, base / "edition-site", timeout=1800))
+        runs_van.append(checked_build(van, base / "vanilla-site", timeout=1800))
+    cpu_ed = statistics.median(r.cpu_seconds for r in runs_ed)
+    cpu_van = statistics.median(r.cpu_seconds for r in runs_van)
+    wall_ed = statistics.median(r.seconds for r in runs_ed)
+    wall_van = statistics.median(r.seconds for r in runs_van)
+    out(f"  {counts['markdown_files']} files, {counts['paragraphs']} paragraphs, {counts['references']} references; "
+        f"load {load()}")
+    out(f"  edition: CPU {cpu_ed:.1f} s, wall {wall_ed:.1f} s, peak {max(r.max_rss_kb for r in runs_ed) / 1024:.0f} MB"
+        f"   vanilla: CPU {cpu_van:.1f} s, wall {wall_van:.1f} s, peak {max(r.max_rss_kb for r in runs_van) / 1024:.0f} MB")
+    out(f"  overhead against Material alone: CPU {(cpu_ed / cpu_van - 1) * 100:+.0f} %, wall {(wall_ed / wall_van - 1) * 100:+.0f} %"
+        f"   (CPU runs: edition {', '.join(f'{r.cpu_seconds:.1f}' for r in runs_ed)}; "
+        f"vanilla {', '.join(f'{r.cpu_seconds:.1f}' for r in runs_van)})")
+    results["many_texts"] = {"texts": MANY_TEXTS, "runs": runs, **counts,
+                             "edition_cpu_s": round(cpu_ed, 2), "vanilla_cpu_s": round(cpu_van, 2),
+                             "edition_wall_s": round(wall_ed, 2), "vanilla_wall_s": round(wall_van, 2),
+                             "overhead_cpu": round(cpu_ed / cpu_van - 1, 3)}
+    shutil.rmtree(base, ignore_errors=True)
+
+
 # --------------------------------------------------------------------------- (d) Lighthouse
 
 def bench_lighthouse(tmp: Path, ed_site: Path, van_site: Path, results: dict,
@@ -280,13 +322,31 @@ def bench_lighthouse(tmp: Path, ed_site: Path, van_site: Path, results: dict,
 
 # --------------------------------------------------------------------------- main
 
+# --------------------------------------------------------------------------- (f) live reload
+
+def bench_reload(results: dict) -> None:
+    heading(f"(f) Live reload under make serve: save one entry -> new page served, {RELOAD_RUNS} edits")
+    try:
+        r = reload.measure(RELOAD_RUNS)
+    except RuntimeError as exc:
+        out(f"  not measured: {exc}")
+        results["reload"] = {"error": str(exc)}
+        return
+    out(f"  first build and page served: {r.first_build:.1f} s")
+    out(f"  reload: median {r.median:.2f} s, slowest {max(r.seconds):.2f} s   "
+        f"(target <= {RELOAD_TARGET:.0f} s: {mark(r.median <= RELOAD_TARGET)})   runs: "
+        + ", ".join(f"{s:.2f}" for s in r.seconds))
+    results["reload"] = {"first_s": round(r.first_build, 2), "median_s": round(r.median, 3),
+                         "runs_s": [round(s, 3) for s in r.seconds]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true",
                     help="for CI: skip the 1,000-page corpus and Lighthouse")
     ap.add_argument("--runs", type=int, default=3, help="builds per variant for (a) (default 3)")
-    ap.add_argument("--skip", action="append", default=[], choices=["build", "weight", "scale", "lighthouse"],
+    ap.add_argument("--skip", action="append", default=[], choices=["build", "weight", "scale", "many", "lighthouse", "reload"],
                     help="skip a part (repeatable); weight and lighthouse need the builds of (a)")
     ap.add_argument("--lighthouse-cpu-slowdown", type=float, default=None,
                     help="Lighthouse CPU throttling multiplier (default: Lighthouse's, 4)")
@@ -312,8 +372,12 @@ def main(argv: list[str] | None = None) -> int:
                 bench_weight(ed_site, van_site, results)
             if "scale" not in args.skip:
                 bench_scale(tmp, sizes, results)
+            if "many" not in args.skip:
+                bench_many_texts(tmp, 1 if args.quick else args.runs, results)
             if not args.quick and "lighthouse" not in args.skip:
                 bench_lighthouse(tmp, ed_site, van_site, results, args.lighthouse_cpu_slowdown)
+            if "reload" not in args.skip:
+                bench_reload(results)
         except BuildFailed as exc:
             out(f"error: {exc}")
             status = 2

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["search", "assets", "shares", "citations", "feed", "cards", "pdf", "offline", "headers"]
+STEPS = ["search", "assets", "shares", "citations", "feed", "cards", "pdf", "booklet", "flyer", "epub", "printqr", "offline", "headers"]
 
 
 def source_date_epoch() -> str:

@@ -1,14 +1,22 @@
-"""Session fixtures: one strict build of the site, an HTTP server for it, Chromium.
+"""Session fixtures: one build of the site, an HTTP server for it, Chromium.
 
-The site is built ONCE per session (`python -m mkdocs build --strict -d <tmp>`, run with the
-interpreter running pytest, i.e. the venv's under `make test`), served from a thread on
-127.0.0.1, and driven with Playwright in Debian's Chromium (/usr/bin/chromium, or $CHROMIUM).
-Playwright's own browser download is not used and not needed.
+The site is built ONCE per session (`scripts/build.py --site <tmp>`: content check, strict
+MkDocs build, then the publishing steps, run with the interpreter running pytest, i.e. the
+venv's under `make test`), served from a thread on 127.0.0.1, and driven with Playwright in
+Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Playwright's own browser download is not
+used and not needed.
+
+The slow steps (OPTIONAL_STEPS: cards, PDF, offline zip) run only if a collected test asks for
+them with the marker ``@pytest.mark.build_steps("pdf", ...)`` (on a test, or ``pytestmark`` for
+a whole file). The full run (`make test`) collects every test, so it builds everything;
+`make test T=tests/test_site_links.py` builds only what that file needs.
 """
 
 from __future__ import annotations
 
+import fcntl
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -20,7 +28,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.serve import _Handler as _BenchHandler
+from build import STEPS
 from helpers import REPO_ROOT, BuildResult, hash_sources, run_build
+
+# Steps of scripts/build.py that take seconds each: built only for the tests that need them.
+OPTIONAL_STEPS = ("cards", "pdf", "booklet", "flyer", "epub", "printqr", "offline")
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Playwright adds --headless itself (headless=True).
@@ -37,24 +49,71 @@ CHROMIUM_ARGS = [
 
 # --------------------------------------------------------------------------- the build
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "build_steps(*steps): steps of scripts/build.py among "
+        f"{', '.join(OPTIONAL_STEPS)} that the test needs in the session's site")
+
+
+def steps_asked(items) -> set[str]:
+    """The optional build steps that the collected tests ask for (marker build_steps)."""
+    asked = set()
+    for item in items:
+        for mark in item.iter_markers("build_steps"):
+            unknown = [s for s in mark.args if s not in STEPS]
+            if unknown:
+                pytest.fail(f"{item.nodeid}: build_steps names {unknown}, not steps of "
+                            f"scripts/build.py ({', '.join(STEPS)})", pytrace=False)
+            asked.update(mark.args)
+    return asked
+
+
 @dataclass
 class SessionBuild:
     result: BuildResult
     sources_before: dict[str, str]
     sources_after: dict[str, str]
+    skipped: tuple[str, ...] = ()  # steps of scripts/build.py left out of this session's build
+
+
+def _build(dest: Path, skipped: tuple[str, ...]) -> SessionBuild:
+    before = hash_sources(REPO_ROOT)
+    result = run_build(dest, full=True, skip=skipped)
+    return SessionBuild(result, before, hash_sources(REPO_ROOT), skipped)
+
+
+def _shared_build(common: Path, skipped: tuple[str, ...]) -> SessionBuild:
+    record = common / "site-build.json"
+    with open(common / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            build = _build(common / "site", skipped)
+            r = build.result
+            record.write_text(json.dumps({
+                "returncode": r.returncode, "output": r.output, "site_dir": str(r.site_dir),
+                "command": r.command, "before": build.sources_before,
+                "after": build.sources_after, "skipped": list(build.skipped)}))
+        data = json.loads(record.read_text())
+    result = BuildResult(data["returncode"], data["output"], Path(data["site_dir"]), data["command"])
+    return SessionBuild(result, data["before"], data["after"], tuple(data["skipped"]))
 
 
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory) -> SessionBuild:
-    """The session's single strict build, with hashes of the sources before and after it.
+def site_build(request, tmp_path_factory) -> SessionBuild:
+    """The session's single build, with hashes of the sources before and after it.
     Fails (every test that needs the site) with the build's output if the build fails."""
-    dest = tmp_path_factory.mktemp("site")
-    before = hash_sources(REPO_ROOT)
-    result = run_build(dest, full=True)
-    after = hash_sources(REPO_ROOT)
-    build = SessionBuild(result, before, after)
-    if not result.ok:
-        pytest.fail("The strict build of the site failed.\n" + result.describe(), pytrace=False)
+    asked = steps_asked(request.session.items)
+    skipped = tuple(s for s in OPTIONAL_STEPS if s not in asked)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Under pytest-xdist (make test: two processes) the workers share one build: the first
+        # to take the lock builds into the run's common temporary directory, the others wait for
+        # it and read its result. Every worker collects the same tests, so asks the same steps.
+        build = _shared_build(tmp_path_factory.getbasetemp().parent, skipped)
+    else:
+        build = _build(tmp_path_factory.mktemp("site"), skipped)
+    if not build.result.ok:
+        pytest.fail("The strict build of the site failed.\n" + build.result.describe(), pytrace=False)
     return build
 
 

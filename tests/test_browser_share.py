@@ -315,7 +315,7 @@ def test_quote_image(page, server):
     page.goto(server + "/texte/")
     page.evaluate(SELECT_WORDS, ["p5", 2, 8])
     name, short = _download_image(page)
-    assert name == "citation-safe-city-p5.png"
+    assert name == "citation-safe-city-edition-annotee-p5.png"  # extra.edition.files
     assert short.format == "PNG" and short.size == (1200, 630)
     expect(page.get_by_role("status")).to_have_text("Image téléchargée")
     colours = short.convert("RGB").getcolors(1200 * 630)
@@ -332,7 +332,7 @@ def test_quote_image(page, server):
       getSelection().addRange(r);
     }""")
     name, long = _download_image(page)
-    assert name == "citation-safe-city-p2.png" and long.size == (1200, 630)
+    assert name == "citation-safe-city-edition-annotee-p2.png" and long.size == (1200, 630)
     assert long.convert("RGB").tobytes() != short.convert("RGB").tobytes()
 
 

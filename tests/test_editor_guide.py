@@ -1,6 +1,6 @@
-"""The README's guide « Ajouter une note / une entrée », followed step by step in a copy.
+"""The editors' guide « Ajouter une note / une entrée » (GUIDE.md), followed step by step in a copy.
 
-The test reads the guide itself: the section of README.md, takes the file it says to create and the change it
+The test reads the guide itself: that section of GUIDE.md, takes the file it says to create and the change it
 says to make in the text from the guide's own code blocks, does exactly that in a temporary
 copy of the project, checks and builds there, and looks at the result as a reader would: the
 entry's page exists, the text's HTML carries the entry's preview (its definition), and the
@@ -27,16 +27,18 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n(?P<body>.*?)^(?
                    re.M | re.S)
 
 
+GUIDE = REPO_ROOT / "GUIDE.md"
+
+
 def guide_section() -> str:
-    """The guide's text, from README.md."""
-    for file in (REPO_ROOT / "README.md",):
-        if file.is_file():
-            text = file.read_text(encoding="utf-8")
-            m = re.search(rf"^(#+) {re.escape(SECTION)}[ \t]*$", text, re.M)
-            if m:
-                end = re.compile(rf"^#{{1,{len(m.group(1))}}} ", re.M).search(text, m.end())
-                return text[m.start(): end.start() if end else len(text)]
-    pytest.fail(f"no section « {SECTION} » in README.md", pytrace=False)
+    """The guide's text, from GUIDE.md (the README links to it)."""
+    if GUIDE.is_file():
+        text = GUIDE.read_text(encoding="utf-8")
+        m = re.search(rf"^(#+) {re.escape(SECTION)}[ \t]*$", text, re.M)
+        if m:
+            end = re.compile(rf"^#{{1,{len(m.group(1))}}} ", re.M).search(text, m.end())
+            return text[m.start(): end.start() if end else len(text)]
+    pytest.fail(f"no section « {SECTION} » in {GUIDE.name}", pytrace=False)
 
 
 @dataclass

@@ -355,6 +355,7 @@ def _site_texts(site_dir: Path, suffix: str) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.build_steps("offline")  # the zip's pages are read too
 def test_built_html_fetches_nothing_elsewhere(site_dir):
     own = site_origin()
     problems = []
@@ -363,6 +364,7 @@ def test_built_html_fetches_nothing_elsewhere(site_dir):
     assert not problems, "HTML that would fetch from another host:\n" + "\n".join(problems)
 
 
+@pytest.mark.build_steps("offline")  # the zip's pages are read too
 def test_built_css_fetches_nothing_elsewhere(site_dir):
     own = site_origin()
     problems = []
@@ -374,6 +376,7 @@ def test_built_css_fetches_nothing_elsewhere(site_dir):
     assert not problems, "CSS that would fetch from another host:\n" + "\n".join(problems)
 
 
+@pytest.mark.build_steps("offline")  # the zip's pages are read too
 def test_built_js_names_no_other_host(site_dir):
     own = site_origin()
     problems = []
@@ -385,6 +388,7 @@ def test_built_js_names_no_other_host(site_dir):
                           "reason it is never fetched):\n" + "\n".join(problems))
 
 
+@pytest.mark.build_steps("offline")  # the zip's pages are read too
 def test_dormant_reasons_hold(site_dir):
     """The reasons given in DORMANT_JS are true of this site."""
     problems = []

@@ -243,6 +243,7 @@ def offline_copy(site_dir, tmp_path_factory):
     return dest / "safe-city-edition-annotee"
 
 
+@pytest.mark.build_steps("offline")
 def test_offline_copy_finds_the_same_places(browser, offline_copy):
     context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740},
                                   has_touch=True, is_mobile=True)

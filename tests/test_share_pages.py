@@ -46,6 +46,7 @@ def _words(site_dir):
     return unit_texts((site_dir / "texte" / "index.html").read_text(encoding="utf-8"))
 
 
+@pytest.mark.build_steps("cards")
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_paragraph_previews_as_itself(site_dir, slug):
     meta = _meta(site_dir, slug)
@@ -72,6 +73,7 @@ def test_each_paragraph_previews_as_itself(site_dir, slug):
     assert meta["og:image"] != text["og:image"], "the text page keeps its own card"
 
 
+@pytest.mark.build_steps("cards")
 def test_cards_of_paragraphs_differ_from_each_other(site_dir):
     cards = {(site_dir / "assets" / "cards" / "texte" / f"{s}.png").read_bytes() for s in SLUGS}
     assert len(cards) == len(SLUGS)

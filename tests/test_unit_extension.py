@@ -183,7 +183,10 @@ def test_lists_are_generated_from_the_files(docs):
 def test_bibliography_lists_works_with_citing_notes_and_export(docs):
     out = render(docs, "bibliographie.md")
     assert "Cité dans" in out and 'href="notes/1.md"' in out
-    assert 'download="safe-city-bibliographie.json"' in out
+    assert 'download="bibliographie.json"' in out  # (no file stem given: outside MkDocs, no extra.edition)
+    ext = EditionExtension(docs_dir=str(docs), page="bibliographie.md", files="mon-edition")
+    out = markdown.markdown(body(docs, "bibliographie.md"), extensions=["attr_list", "footnotes", "md_in_html", ext])
+    assert 'download="mon-edition-bibliographie.json"' in out
 
 
 def test_output_does_not_depend_on_render_order(docs):

@@ -362,7 +362,8 @@
     u = atob(c.toDataURL("image/png").split(",")[1]);
     for (b = new Uint8Array(u.length), k = 0; k < u.length; k++) b[k] = u.charCodeAt(k);
     b = new Blob([b], { type: "image/png" });
-    f = "citation-safe-city-" + (Q.n == "epigraphe" ? "" : "p") + Q.n + ".png";
+    u = d.querySelector(".ed-cite[data-files]"); // mkdocs.yml extra.edition.files: the downloads' stem
+    f = "citation-" + (u ? u.getAttribute("data-files") + "-" : "") + (Q.n == "epigraphe" ? "" : "p") + Q.n + ".png";
     u = share && navigator.canShare && new File([b], f, { type: "image/png" });
     if (u && navigator.canShare({ files: [u] })) navigator.share({ files: [u], title: T, text: Q.q + " — " + Q.by }).catch(function () {});
     else {

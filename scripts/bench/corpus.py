@@ -191,3 +191,48 @@ CORPUS_NAV = """nav:
   - Pages: pages/index.md
   - Bibliographie: bibliographie.md
 """
+
+
+# --------------------------------------------------------------------------- many texts
+
+MANY_TEXTS_NAV = """nav:
+  - Accueil: index.md
+  - Le texte: texte.md
+  - Textes: textes/index.md
+  - Pages: pages/index.md
+  - Notes: notes/index.md
+  - Glossaire: glossaire/index.md
+  - Bibliographie: bibliographie.md
+"""
+
+
+def generate_many_texts(docs: Path, texts: int = 50, paragraphs: int = 20, entries: int = 500,
+                        seed: int = 6) -> dict[str, int]:
+    """The many-texts variant (issue 18): the corpus of :func:`generate` without its short
+    pages, and ``texts`` long texts under ``textes/`` instead, each of ``paragraphs`` numbered
+    paragraphs (``{: #pN }``) linking 5 glossary entries apiece, every fifth one a note too.
+
+    One edition has one text page today (the extension's ``text_page``): the other texts are
+    ordinary pages with the same density and anchors, which is what several texts will cost
+    the machinery (the index, the backlinks, the previews). Deterministic."""
+    counts = generate(docs, 0, entries, seed)
+    slugs = sorted(p.stem for p in (docs / "glossaire").glob("*.md") if p.stem != "index")
+    rng = random.Random(f"{seed}-textes-{texts}-{paragraphs}-{entries}")
+    (docs / "textes").mkdir(exist_ok=True)
+    refs = counts["references"]
+    index = ["---", "title: Textes", "---", "", "Les textes du corpus.", ""]
+    for t in range(1, texts + 1):
+        name = f"t{t:02d}"
+        out = ["---", f"title: \"Texte {t}\"", "---", "", f"# Texte {t}", ""]
+        for p in range(1, paragraphs + 1):
+            links = [f"[{s.replace('-', ' ')}](../glossaire/{s}.md)" for s in rng.sample(slugs, 5)]
+            if p % 5 == 0:
+                links.append(f"[note {1 + (t + p) % NOTES}](../notes/{1 + (t + p) % NOTES}.md)")
+            refs += len(links)
+            out += [_prose(rng, links, 90), f"{{: #p{p} }}", ""]
+        (docs / "textes" / f"{name}.md").write_text("\n".join(out), encoding="utf-8")
+        index.append(f"- [Texte {t}]({name}.md)")
+    (docs / "textes" / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    total = sum(1 for _ in docs.rglob("*.md"))
+    return {"texts": texts, "paragraphs": texts * paragraphs, "entries": entries,
+            "markdown_files": total, "references": refs}

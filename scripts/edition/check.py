@@ -414,13 +414,18 @@ def check_links(catalog, pages: dict[str, _Page], docs_dir: Path, problems: Prob
 # --------------------------------------------------------------------------- published addresses
 
 class Registry:
-    """published.yml: ``pages: {url: [anchors]}`` and ``redirects: {old url: new url}``."""
+    """published.yml: ``pages: {url: [anchors]}`` and ``redirects: {old url: new url}``, and
+    ``edition:``, the edition they were published by (mkdocs.yml ``extra.edition.files``): the
+    addresses of another edition (a copy of the project started for another text) are not
+    this one's, and are left aside rather than emptied by hand."""
 
     def __init__(self, file: Path):
         self.file = file
         self.pages: dict[str, list[str]] = {}
         self.redirects: dict[str, str] = {}
         self.text = ""
+        self.edition = _edition_files(file.parent)  # this project's edition ("" if unnamed)
+        self.other = ""  # the edition of a published.yml left aside
 
     def line_of(self, needle: str) -> int:
         m = re.search(rf"^\s*{re.escape(needle)}\s*:", self.text, re.M)
@@ -440,6 +445,10 @@ class Registry:
                          f"fichier mal formé ({getattr(exc, 'problem', None) or 'YAML illisible'}) : "
                          "vérifiez l’indentation et les guillemets")
             return None
+        owner = str(data.get("edition") or "") if isinstance(data, dict) else ""
+        if owner and reg.edition and owner != reg.edition:
+            reg.other, reg.text = owner, ""
+            return reg  # another edition's addresses: none of them is this edition's
         pages, redirects = (data.get("pages") or {}, data.get("redirects") or {}) if isinstance(data, dict) else (None, None)
         if not isinstance(pages, dict) or not isinstance(redirects, dict) or \
                 not all(isinstance(v, list) or v is None for v in pages.values()):
@@ -451,7 +460,7 @@ class Registry:
         return reg
 
     def write(self) -> None:
-        out = [HEADER.rstrip("\n"), "pages:"]
+        out = [HEADER.rstrip("\n")] + ([f"edition: {self.edition}"] if self.edition else []) + ["pages:"]
         for url in sorted(self.pages, key=_url_order):
             anchors = self.pages[url]
             out.append(f"  {_yaml_key(url)}: [{', '.join(anchors)}]" if anchors else f"  {_yaml_key(url)}: []")
@@ -465,12 +474,25 @@ class Registry:
 
 HEADER = """\
 # Adresses publiées de l’édition : chaque page et chaque ancre qui a pu circuler.
+# « edition: » : l’édition qui les a publiées (extra.edition.files de mkdocs.yml) ; pour une autre
+# édition (une copie du projet pour un autre texte), ces adresses sont laissées de côté.
 # `python -m edition.check` (lancé par chaque construction) vérifie qu’elles existent toujours.
 # N’en retirez aucune. Pour renommer :
 #   - une ancre : dans le front matter de la page, « aliases: {ancienne-ancre: nouvelle-ancre} » ;
 #   - une page : sous « redirects: », « /ancienne/adresse/: /nouvelle/adresse/ ».
 # Après une publication, `python -m edition.check --enregistrer` ajoute les nouvelles adresses.
 """
+
+
+def _edition_files(root: Path) -> str:
+    """mkdocs.yml ``extra.edition.files`` of the project at ``root`` ("" when unset)."""
+    try:
+        loader = type("Loader", (yaml.SafeLoader,), {})
+        loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        config = yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader) or {}
+        return str(((config.get("extra") or {}).get("edition") or {}).get("files") or "")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return ""
 
 
 def _yaml_key(url: str) -> str:
@@ -603,6 +625,9 @@ def run(docs_dir: Path, problems: Problems, save: bool = False):
     for path, page in pages.items():
         check_aliases(catalog.sources[path], page, problems)
     reg = Registry.read(docs_dir.parent / REGISTRY, problems)
+    if reg is not None and reg.other:
+        print(f"{REGISTRY} : adresses de l’édition « {reg.other} », pas de celle-ci (« {reg.edition} ») : "
+              "laissées de côté" + ("" if save else " ; --enregistrer y inscrira les adresses de celle-ci"))
     if reg is not None:
         if save and not len(problems):
             added = register(catalog, pages, reg)

@@ -10,6 +10,7 @@ on MkDocs: under MkDocs (or ProperDocs) the page being rendered is read from the
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown.extensions import Extension
@@ -41,6 +42,9 @@ class _PagePreprocessor(Preprocessor):
             abs_src = Path(file.abs_src_path)
             docs_dir = abs_src.parents[len(Path(file.src_uri).parts) - 1]
             ext.page = file.src_uri
+        # The stem of download file names: the option, else mkdocs.yml `extra.edition.files`.
+        config = getattr(relpath, "config", None) or {}
+        ext.files = ext.getConfig("files") or str(((config.get("extra") or {}).get("edition") or {}).get("files") or "")
         # One MkDocs build renders every page with the same Files object: reuse its catalog
         # without listing the sources again (a new build, e.g. under `mkdocs serve`, checks them).
         files = getattr(relpath, "files", None)
@@ -78,20 +82,27 @@ class _EditionTree(Treeprocessor):
             self.first_mentions(root)
             self.notes_anchor(root)
             self.search_units(root, src.title if src else "")
-        previews = render.preview_container(catalog, marker.used)
-        if marked and previews is None:
-            previews = render.el("div", cls="ed-previews", hidden="hidden", data_search_exclude="")
-        for ecart in marked:  # the findings marked in the text, with the other previews
-            ecarts.preview(catalog, ecart, previews)
-        if previews is not None:
-            root.append(previews)
+        previews = render.previews_html(catalog, marker.used, self.md.serializer)
+        if marked:  # the findings marked in the text, with the other previews (not cached: one page)
+            box = render.el("div", cls="ed-previews", hidden="hidden", data_search_exclude="")
+            for ecart in marked:
+                ecarts.preview(catalog, ecart, box)
+            extra = "".join(self.md.serializer(child) for child in box)
+            previews = previews[:-len("</div>")] + extra + "</div>" if previews else \
+                self.md.serializer(box)
+        if previews:  # (raw HTML: the same previews recur on many pages, made once per build)
+            etree.SubElement(root, "p").text = self.md.htmlStash.store(previews)
 
     def directives(self, root, catalog, page):
         for parent in list(root.iter()):
             for i, child in enumerate(list(parent)):
                 if child.tag == "p" and (child.text or "").startswith(DIRECTIVE_TOKEN) and not len(child):
                     name = child.text[len(DIRECTIVE_TOKEN):].strip()
-                    new = render.DIRECTIVE_RENDERERS[name](catalog, page)
+                    renderer = render.DIRECTIVE_RENDERERS[name]
+                    if renderer is render.bibliography:  # (its export is a download: named like the others)
+                        new = renderer(catalog, page, files=getattr(self.ext, "files", ""))
+                    else:
+                        new = renderer(catalog, page)
                     idx = list(parent).index(child)
                     parent.remove(child)
                     for j, node in enumerate(new):
@@ -122,7 +133,7 @@ class _EditionTree(Treeprocessor):
         self.title(root, src)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
-        calls = {r.id for r in catalog.refs if r.source == catalog.text_page and r.target == src.key}
+        calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_page}
         others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
         if others:
             for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):
@@ -259,10 +270,12 @@ class EditionExtension(Extension):
             "text_page": ["texte.md", "La page du passage, relative à docs_dir"],
             "archive_url": ["https://web.archive.org/web/{year}/{url}", "Modèle du lien d’archive"],
             "page": ["", "Page en cours, pour l’usage hors MkDocs (sinon détectée)"],
+            "files": ["", "Début du nom des fichiers téléchargés (sinon extra.edition.files de mkdocs.yml)"],
         }
         super().__init__(**kwargs)
         self.catalog = None
         self.page = None
+        self.files = ""
 
     def extendMarkdown(self, md):
         md.registerExtension(self)

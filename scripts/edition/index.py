@@ -25,7 +25,9 @@ from .refs import Marker, Ref, classes, clean_text
 DIRECTIVE = re.compile(r"^\s*<!--\s*edition\s*:\s*([\w-]+)\s*-->\s*$")
 DIRECTIVE_TOKEN = "EDITIONDIRECTIVE:"
 DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie", "liste-ecarts", "journal")
-BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list", "toc"]
+# The index pass needs the tree, not the HTML: no ``toc`` (it would run after the index's tree
+# processor, whose ids are explicit ones) and no serialising (see _parse).
+BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list"]
 
 
 class DirectivePreprocessor(Preprocessor):
@@ -123,12 +125,19 @@ class Catalog:
         self.ids: dict[str, list[str]] = {}  # page -> ids in the rendered page (index mode)
         self.call_order: list[str] = []
         self._by_target: dict[str, list[Ref]] | None = None
+        self._call_rank: dict[str, int] | None = None
         self._lang: dict[str, str] = {}
         self._patterns: dict[str, re.Pattern | None] = {}
         self._body_lookup: dict[str, str] = {}
         self.archives = Archives(self.fail)
         self.text_units: list[tuple[str, str]] = []  # (id, words) of the text's paragraphs and notes
         self.ecarts: list = []  # edition.ecarts.Ecart, in the order of the text
+        self.cache: dict = {}  # what rendering makes once per build (render.previews_html)
+        self.sections: dict[str, str | None] = {}  # path -> section (Source.section, computed once)
+        # Labels of the text's unnumbered parts, by anchor: the text page's front matter
+        # ``parts: {cadre: présentation}`` gives « Le texte, présentation ».
+        self.parts: dict[str, str] = dict(DEFAULT_PARTS)
+        self.anchor_re = _anchor_re(self.parts)
 
     def fail(self, error: EditionError) -> None:
         """Raise the error, or (when checking) record it and go on."""
@@ -154,6 +163,7 @@ class Catalog:
             except EditionError as error:
                 self.fail(error)
             self.sources[src.path] = src
+            self.sections[src.path] = src.section
             self._body_lookup.setdefault(_normal(src.body), src.path)
             if src.section:
                 self.entries[src.key] = src.meta
@@ -181,6 +191,14 @@ class Catalog:
                         self._lang.setdefault(phrase, str(meta["lang"]))
         if self.text_page not in self.sources:
             raise EditionError(f"docs/{self.text_page}", None, "la page du texte est introuvable : rétablissez ce fichier")
+        text = self.sources[self.text_page]
+        parts = text.meta.get("parts")
+        if parts is not None and not isinstance(parts, dict):
+            self.fail(EditionError(f"docs/{text.path}", text.meta_line("parts"),
+                                   "« parts » doit associer des ancres à leur nom, par exemple « parts: {cadre: présentation} »"))
+        elif parts:
+            self.parts.update({str(k).lstrip("#"): str(v) for k, v in parts.items()})
+            self.anchor_re = _anchor_re(self.parts)
         ext = _IndexExt(self, None)
         md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])  # one parser, reset per page
         for path, src in self.sources.items():
@@ -188,7 +206,7 @@ class Catalog:
             ext.tree.marker, ext.tree.ids = None, []
             md.reset()
             try:
-                md.convert(src.body)
+                _parse(md, src.body)
             except EditionError as error:
                 self.fail(error)
                 continue
@@ -312,34 +330,67 @@ class Catalog:
         if path == self.text_page:
             return (0, 0, "")
         key = path[:-3]
-        if key in self.call_order:
-            return (1, self.call_order.index(key), "")
+        if self._call_rank is None or len(self._call_rank) != len(self.call_order):
+            self._call_rank = {k: i for i, k in enumerate(self.call_order)}
+        if key in self._call_rank:
+            return (1, self._call_rank[key], "")
         if path.startswith("glossaire/"):
             return (2, 0, path)
         if path.startswith("noms/"):
             return (3, 0, path)
         return (4, 0, path)
 
+    def text_part(self, anchor: str) -> str | None:
+        """What a part of the text is called: « §\u00a03 », « note\u00a03 », « épigraphe », or
+        the name the text's ``parts`` gives its anchor; None for the text as a whole."""
+        if anchor[:1] == "p" and anchor[1:].isdigit():
+            return f"§\u00a0{anchor[1:]}"
+        if anchor.startswith("note-"):
+            return f"note\u00a0{anchor[5:]}"
+        return self.parts.get(anchor)
+
     def label(self, ref: Ref) -> str:
         src = self.sources[ref.source]
+        section = self.sections.get(ref.source)
         if ref.source == self.text_page:
-            m = re.fullmatch(r"p(\d+)", ref.anchor)
-            if m:
-                return f"Le texte, §\u00a0{m.group(1)}"
-            if ref.anchor.startswith("note-"):
-                return f"Le texte, note\u00a0{ref.anchor[5:]}"
-            return {"epigraphe": "Le texte, épigraphe", "cadre": "Le texte, présentation du blog"}.get(ref.anchor, "Le texte")
-        if src.section == "note":
+            part = self.text_part(ref.anchor)
+            return f"{src.title}, {part}" if part else src.title
+        if section == "note":
             return self.note_label(src.key)
-        if src.section == "glossaire":
+        if section == "glossaire":
             return f"Glossaire\u00a0: {src.title}"
-        if src.section == "nom":
+        if section == "nom":
             return f"Index des noms\u00a0: {src.title}"
         return src.title
 
     def note_label(self, key: str) -> str:
         call = str(self.entries[key]["call"])
         return "Note astérisque" if not call.isdigit() else f"Note\u00a0{call}"
+
+
+# Parts of a text that have a name without the text's front matter saying it.
+DEFAULT_PARTS = {"epigraphe": "épigraphe"}
+
+
+def _anchor_re(parts: dict) -> re.Pattern:
+    """The ids that locate a reference in the text: paragraphs, notes and named parts."""
+    names = "|".join(re.escape(k) for k in sorted(parts, key=lambda k: (-len(k), k)))
+    return re.compile(r"p\d+|note-\w+" + (f"|{names}" if names else ""))
+
+
+def _parse(md: markdown.Markdown, source: str) -> None:
+    """What ``md.convert`` does up to its tree processors: the index reads the tree they leave
+    and never needs the HTML (serialising every page a second time was a tenth of the pass)."""
+    if not source.strip():
+        return  # (as convert: no tree processor runs on an empty body)
+    md.lines = source.split("\n")
+    for prep in md.preprocessors:
+        md.lines = prep.run(md.lines)
+    root = md.parser.parseDocument(md.lines).getroot()
+    for treeprocessor in md.treeprocessors:
+        new_root = treeprocessor.run(root)
+        if new_root is not None:
+            root = new_root
 
 
 def _normal(text: str) -> str:

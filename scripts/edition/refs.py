@@ -6,6 +6,7 @@ index is built, and once per page when the page is rendered.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -40,9 +41,13 @@ def parent_map(root: etree.Element) -> dict:
     return {child: parent for parent in root.iter() for child in parent}
 
 
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+
+
+@functools.lru_cache(maxsize=65536)
 def resolve(page: str, href: str) -> tuple[str, str] | None:
     """Docs-relative target of an internal Markdown link, and its fragment."""
-    if not href or re.match(r"[a-z][a-z0-9+.-]*:", href, re.I) or href.startswith(("#", "/")):
+    if not href or SCHEME.match(href) or href.startswith(("#", "/")):
         return None
     path, _, frag = href.partition("#")
     path = path.split("?")[0]
@@ -54,7 +59,12 @@ def resolve(page: str, href: str) -> tuple[str, str] | None:
 
 def relative(page: str, target: str) -> str:
     """Link from ``page`` to ``target`` (both docs-relative paths)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return _relpath(target, posixpath.dirname(page) or ".")
+
+
+# posixpath.relpath asks the working directory at each call: the same few thousand pairs
+# come back on every page (backlinks, previews, lists).
+_relpath = functools.lru_cache(maxsize=65536)(posixpath.relpath)
 
 
 @dataclass
@@ -72,23 +82,33 @@ class Ref:
 
 def text_with_marker(block: etree.Element, marker_el: etree.Element, skip) -> tuple[str, int]:
     """Plain text of ``block`` and the offset of ``marker_el`` in it."""
+    text, offsets = text_and_offsets(block, skip)
+    return text, offsets.get(marker_el, 0)
+
+
+def text_and_offsets(block: etree.Element, skip) -> tuple[str, dict]:
+    """Plain text of ``block`` and the offset in it of each element of ``block``: one walk
+    for all the references of a paragraph (a walk per reference was a fifth of the index)."""
     parts: list[str] = []
-    pos = [-1]
+    offsets: dict = {}
+    length = 0
 
     def walk(el):
-        if el is marker_el:
-            pos[0] = sum(len(p) for p in parts)
+        nonlocal length
+        offsets[el] = length
         if skip(el):
             return
         if el.text:
             parts.append(clean_text(el.text))
+            length += len(parts[-1])
         for child in el:
             walk(child)
             if child.tail:
                 parts.append(clean_text(child.tail))
+                length += len(parts[-1])
 
     walk(block)
-    return "".join(parts), max(pos[0], 0)
+    return "".join(parts), offsets
 
 
 def skip_in_snippet(el: etree.Element) -> bool:
@@ -108,6 +128,7 @@ class Marker:
         self.counters: dict[str, int] = {}
         self.used: list[str] = []  # keys whose preview this page needs, in order
         self.calls_seen: set[str] = set()
+        self.blocks: dict = {}  # block -> (its plain text, offsets of its elements)
 
     def fresh_id(self, base: str) -> str:
         n = self.counters.get(base, 0) + 1
@@ -216,9 +237,12 @@ class Marker:
             if block is holder and node.tag in BLOCKS:
                 block = node
             nid = node.get("id") or ""
-            if not anchor and re.fullmatch(r"p\d+|note-\w+|epigraphe|cadre|signature", nid):
+            if not anchor and nid and self.catalog.anchor_re.fullmatch(nid):
                 anchor = nid
-        block_text, offset = text_with_marker(block, holder, skip_in_snippet)
+        if block not in self.blocks:
+            self.blocks[block] = text_and_offsets(block, skip_in_snippet)
+        block_text, offsets = self.blocks[block]
+        offset = offsets.get(holder, 0)
         self.refs.append(Ref(self.page, key, ref_id, text, block_text, offset, anchor))
 
     # -- external links ---------------------------------------------------

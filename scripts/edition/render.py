@@ -166,6 +166,26 @@ def preview_container(catalog, keys: list[str]) -> etree.Element | None:
     return box
 
 
+def previews_html(catalog, keys: list[str], serialize) -> str:
+    """:func:`preview_container` as HTML (``serialize``: the page's serialiser), each
+    preview serialised once per build and per serialiser: a preview is the same on every
+    page, and a dense edition shows the same few hundred on thousands of pages."""
+    if not keys:
+        return ""
+    cache = catalog.cache.setdefault(("previews", serialize), {})
+    if None not in cache:  # the box's opening tag, as the serialiser writes it
+        empty = preview_container(catalog, [keys[0]])
+        empty.remove(empty[0])
+        cache[None] = serialize(empty)[:-len("</div>")]
+    parts = [cache[None]]
+    for key in keys:
+        if key not in cache:
+            cache[key] = serialize(preview_container(catalog, [key])[0])
+        parts.append(cache[key])
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _note_preview(catalog, key: str, p: etree.Element) -> None:
     """The author's note, inline, at the end of ``p``."""
     meta = catalog.entries[key]
@@ -275,7 +295,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
     meta = catalog.entries[key]
     call = str(meta["call"])
     out = []
-    calls = [r for r in catalog.refs if r.source == catalog.text_page and r.target == key]
+    calls = [r for r in catalog.refs_to(key) if r.source == catalog.text_page]  # (document order)
     if meta.get("constat"):  # what the edition found, first
         finding = el("p", cls="ed-finding")
         el("strong", "L’édition\u00a0:", finding).tail = " " + str(meta["constat"]).strip()
@@ -311,7 +331,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
         el("p", quoted(sentence_around(ref.block_text, ref.offset)), q)
         out.append(q)
         p = el("p", cls="ed-back")
-        label = catalog.label(ref).replace("Le texte, ", "")
+        label = catalog.text_part(ref.anchor) or catalog.sources[catalog.text_page].title
         link(page, f"{catalog.text_page}#{ref.id}", f"Revenir à l’appel de note dans le texte ({label})", p, cls="md-button")
         out.append(p)
     cites = [catalog.works[str(w)] for w in meta.get("cites") or []]
@@ -409,7 +429,9 @@ def notes_list(catalog, page: str) -> list[etree.Element]:
     return [ol]
 
 
-def bibliography(catalog, page: str) -> list[etree.Element]:
+def bibliography(catalog, page: str, files: str = "") -> list[etree.Element]:
+    """The works by group, each with the notes that cite it, and the CSL-JSON export, whose
+    file is named after the edition's downloads (``files``: ``<files>-bibliographie.json``)."""
     out = []
     groups: dict[str, list] = {}
     for work in catalog.works.values():
@@ -431,7 +453,7 @@ def bibliography(catalog, page: str) -> list[etree.Element]:
     p = el("p")
     a = el("a", "Télécharger la bibliographie (CSL-JSON, pour Zotero)", p,
            href="data:application/vnd.citationstyles.csl+json;base64," + base64.b64encode(data.encode()).decode(),
-           download="safe-city-bibliographie.json", cls="md-button ed-generated", id="export-csl")
+           download=f"{files}-bibliographie.json" if files else "bibliographie.json", cls="md-button ed-generated", id="export-csl")
     a.tail = ""
     out.append(p)
     out.append(el("p", "Dans Zotero\u00a0: Fichier → Importer…, puis choisir le fichier téléchargé.", cls="ed-hint"))

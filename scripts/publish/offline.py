@@ -1,14 +1,15 @@
 """A copy of the site that works without a network, opened from disk (file://), as a zip.
 
-    run(site, root)  ->  site/telechargements/safe-city-edition-annotee-hors-ligne.zip
+    run(site, root)  ->  site/telechargements/<files>-hors-ligne.zip
 
 A second strict MkDocs build, with EDITION_OFFLINE=true, switches on Material's offline plugin
 (mkdocs.yml): pages as plain .html files instead of directory URLs, and the search index as a
 script so that search works from file://. The plugin loads its Web Worker shim
 (iframe-worker, MIT) from unpkg.com; here the shim is shipped inside the copy instead, so that
-nothing is fetched from anywhere. The PDF of the edition (made by the pdf step) goes into the
+nothing is fetched from anywhere. Every download made before (PDFs, EPUB) goes into the
 copy too, with a LISEZ-MOI.txt. The zip is reproducible: sorted entries, fixed dates (from
-SOURCE_DATE_EPOCH), fixed permissions.
+SOURCE_DATE_EPOCH), fixed permissions. Its names come from mkdocs.yml: ``extra.edition.files``
+(the zip, its folder, the PDF) and ``site_name`` (the read-me's title).
 """
 
 from __future__ import annotations
@@ -22,11 +23,22 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from publish import assets, search, source_date_epoch
+from publish import assets, edition_settings, mkdocs_config, search, source_date_epoch
 
-OUTPUT = Path("telechargements") / "safe-city-edition-annotee-hors-ligne.zip"
-FOLDER = "safe-city-edition-annotee"          # the one top-level folder inside the zip
-PDF = Path("telechargements") / "safe-city-edition-annotee.pdf"
+DOWNLOADS = Path("telechargements")
+
+
+def names(config: dict) -> tuple[Path, str, Path]:
+    """(the zip, the one top-level folder inside it, the PDF it carries), from the edition's
+    file stem (mkdocs.yml ``extra.edition.files``)."""
+    files = edition_settings(config)["files"]
+    return DOWNLOADS / f"{files}-hors-ligne.zip", files, DOWNLOADS / f"{files}.pdf"
+
+def outputs(config: dict) -> list[Path]:
+    """What this step writes, relative to the site (tests/test_site_links.py reads it)."""
+    return [names(config)[0]]
+
+
 SHIM_PATH = Path("assets") / "javascripts" / "iframe-worker-shim.js"
 SHIM_URL = "https://unpkg.com/iframe-worker/shim"
 # Not needed in a copy read from disk: the sitemap (absolute URLs of the web site) and the
@@ -91,7 +103,7 @@ def localise_shim(copy: Path) -> None:
                                f"{match.group(0)[:120]}")
 
 
-def relink_zip(copy: Path) -> None:
+def relink_zip(copy: Path, output: Path) -> None:
     """In the copy, the link to the zip itself points to the web site (the copy cannot hold
     itself)."""
     home = copy / "index.html"
@@ -100,27 +112,27 @@ def relink_zip(copy: Path) -> None:
     if not canonical:
         return
     base = re.sub(r"index\.html$", "", canonical.group(1))
-    local = f'href="{OUTPUT.as_posix()}"'
+    local = f'href="{output.as_posix()}"'
     if local in text:
-        home.write_text(text.replace(local, f'href="{base}{OUTPUT.as_posix()}"'), encoding="utf-8")
+        home.write_text(text.replace(local, f'href="{base}{output.as_posix()}"'), encoding="utf-8")
 
 
-def readme(epoch: int) -> str:
+def readme(epoch: int, site_name: str = "Édition annotée") -> str:
     d = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).date()
     day = "1er" if d.day == 1 else str(d.day)
+    title = f"{site_name} — copie hors ligne"
     return (
-        "Safe City, édition annotée — copie hors ligne\n"
-        "============================================\n\n"
+        f"{title}\n{'=' * len(title)}\n\n"
         "Pour lire l’édition, ouvrez le fichier index.html de ce dossier dans un navigateur\n"
         "(double-clic, ou glisser le fichier dans une fenêtre du navigateur).\n\n"
         "Tout fonctionne sans connexion : le texte, les notes, le glossaire, l’index des noms,\n"
         "les aperçus au survol et la recherche. Seuls les liens vers d’autres sites (les sources\n"
         "et leurs copies archivées) demandent une connexion.\n\n"
-        f"L’édition complète en PDF se trouve dans le dossier {PDF.parent.as_posix()}/.\n\n"
+        f"L’édition en PDF et en EPUB se trouve dans le dossier {DOWNLOADS.as_posix()}/.\n\n"
         f"Version du {day} {MONTHS[d.month - 1]} {d.year}.\n")
 
 
-def zip_tree(tree: Path, out: Path, epoch: int) -> None:
+def zip_tree(tree: Path, out: Path, epoch: int, folder: str) -> None:
     """Zip TREE into OUT under FOLDER/, reproducibly."""
     stamp = _dt.datetime.fromtimestamp(max(epoch, 315532800), tz=_dt.timezone.utc)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
@@ -129,7 +141,7 @@ def zip_tree(tree: Path, out: Path, epoch: int) -> None:
     tmp = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
         for path in files:
-            info = zipfile.ZipInfo(f"{FOLDER}/{path.relative_to(tree).as_posix()}", date_time)
+            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(tree).as_posix()}", date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3                      # Unix, so that the mode below is read
             info.external_attr = (0o100644 & 0xFFFF) << 16
@@ -140,10 +152,12 @@ def zip_tree(tree: Path, out: Path, epoch: int) -> None:
 def run(site: Path, root: Path) -> None:
     site, root = Path(site).resolve(), Path(root).resolve()
     epoch = source_date_epoch(root)
-    out = site / OUTPUT
+    config = mkdocs_config(root)
+    output, folder, pdf = names(config)
+    out = site / output
     try:
         with tempfile.TemporaryDirectory(prefix="edition-hors-ligne-") as tmp:
-            copy = Path(tmp) / FOLDER
+            copy = Path(tmp) / folder
             build_offline(copy, root)
             search.run(copy, root)  # the same search results as the site's
             assets.run(copy, root)
@@ -151,13 +165,16 @@ def run(site: Path, root: Path) -> None:
             for path in sorted(copy.rglob("*")):
                 if path.is_file() and DROP.search(path.relative_to(copy).as_posix()):
                     path.unlink()
-            if (site / PDF).is_file():
-                (copy / PDF).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(site / PDF, copy / PDF)
-            relink_zip(copy)
-            (copy / "LISEZ-MOI.txt").write_text(readme(epoch), encoding="utf-8")
+            # Every download made before this step (the PDFs, the EPUB) goes into the copy.
+            for made in sorted((site / DOWNLOADS).glob("*")) if (site / DOWNLOADS).is_dir() else ():
+                if made.is_file() and made.name != output.name:
+                    (copy / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(made, copy / DOWNLOADS / made.name)
+            relink_zip(copy, output)
+            readme_text = readme(epoch, str(config.get("site_name") or "Édition annotée"))
+            (copy / "LISEZ-MOI.txt").write_text(readme_text, encoding="utf-8")
             out.parent.mkdir(parents=True, exist_ok=True)
-            zip_tree(copy, out, epoch)
+            zip_tree(copy, out, epoch, folder)
     except OfflineError as exc:
         print(f"offline : {exc}", file=sys.stderr)
         raise SystemExit(1)

@@ -1,6 +1,6 @@
 """The whole edition as one PDF, made with WeasyPrint from the site's own built HTML.
 
-    run(site, root)  ->  site/telechargements/safe-city-edition-annotee.pdf
+    run(site, root)  ->  site/telechargements/<files>.pdf   (<files>: extra.edition.files)
 
 The <article> of every page that makes the edition is taken from the built site, in reading
 order: the home page's presentation, the text (with its notes), every note page, the glossary
@@ -8,12 +8,19 @@ entries, the index of names, the bibliography and the editorial principles. They
 one HTML document (ids prefixed with the page they come from, links between pages turned into
 links inside the PDF, previews, permalinks, buttons and page navigation dropped), after a
 title page and a table of contents, and rendered with the site's print stylesheet
-(the @media print part of assets/edition.css, which also holds the rules for the PDF's own
-classes, ``ed-pdf-*``).
+(the @media print part of assets/edition.css) followed by pdf.css beside this file (the fonts
+shipped in fonts/, the book's pages, the PDF's own classes ``ed-pdf-*``). The PDF is tagged
+(PDF/UA-1: structure tree, language, title) for screen readers.
 
-Reproducible: no PDF identifier, the dates come from SOURCE_DATE_EPOCH. Offline: the URL
-fetcher reads files inside the site and refuses everything else (http, https, ...), and the
-build fails if the document asked for anything else.
+Names: the title, author, book and file name come from mkdocs.yml (site_name, extra.edition)
+and from the cited work's front matter (publish.cited_work), never from this code.
+
+Reproducible: no PDF identifier, the dates come from SOURCE_DATE_EPOCH, the fonts are the
+project's own. Offline: the URL fetcher reads files inside the site (and the fonts beside
+this file) and refuses everything else (http, https, ...), and the build fails if the
+document asked for anything else.
+
+The other PDFs (booklet.py, flyer.py) use this module's helpers: parse, render, qr_img, ...
 """
 
 from __future__ import annotations
@@ -29,16 +36,29 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
-from publish import source_date_epoch
+from publish import cited_work, edition_settings, mkdocs_config, source_date_epoch
 
-OUTPUT = Path("telechargements") / "safe-city-edition-annotee.pdf"
+DOWNLOADS = Path("telechargements")
 STYLESHEET = Path("assets") / "edition.css"  # its @media print part
+PDF_CSS = Path(__file__).resolve().parent / "pdf.css"
+FONTS = Path(__file__).resolve().parent / "fonts"
+PDF_VARIANT = "pdf/ua-1"  # tagged: structure tree, /Lang, title shown in the window
+
+
+def output(config: dict, suffix: str = "") -> Path:
+    """telechargements/<files><suffix>.pdf, relative to the site."""
+    return DOWNLOADS / f"{edition_settings(config)['files']}{suffix}.pdf"
+
+
+def outputs(config: dict) -> list[Path]:
+    """What this step writes, relative to the site (tests/test_site_links.py reads it)."""
+    return [output(config)]
 
 # Sections of the home page that describe the web site, not the edition: left out of the PDF
 # (a short note on reading the PDF takes the place of the first).
 HOME_SKIP = {"comment-lire-cette-edition", "ce-site-ne-vous-suit-pas", "lire-hors-ligne"}
 HOW_TO_READ = [
-    "Les numéros dans la marge du texte (§ 1 à § 7) sont ceux des paragraphes, auxquels renvoient "
+    "Les numéros dans la marge du texte (§ 1 à § {last}) sont ceux des paragraphes, auxquels renvoient "
     "les commentaires. Les appels de note renvoient aux notes de l’auteur, à la fin du texte ; "
     "chacune est ensuite commentée dans la partie « Notes ».",
     "Les mots et les noms expliqués dans le glossaire et l’index des noms ne sont pas signalés "
@@ -54,7 +74,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # the « Citer » box of the text page (its date is the reader's day; the title page says where
 # the PDF comes from), the findings' markers (≠: their finding is a screen preview).
 DROP_CLASSES = {"headerlink", "ed-previews", "md-button", "ed-prevnext", "ed-letters", "ed-sr",
-                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite", "ed-ref--ecart"}
+                "footnote-backref", "ed-hint", "ed-share", "ed-copy", "ed-cite", "ed-downloads",
+                "ed-print-where", "ed-ref--ecart"}
 # Links that get the page number of their target after them.
 PAGEREF_PARENTS = {"ed-note-more", "ed-backlinks", "ed-related", "ed-cited-by", "ed-back",
                    "ed-notes-list"}
@@ -279,17 +300,91 @@ def french_date(epoch: int) -> str:
     return f"{day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:
-    """The edition as one HTML document (a string) and facts about it for the report."""
+def person(a: dict) -> str:
+    return a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x)
+
+
+def authors(work: dict) -> str:
+    return ", ".join(person(a) for a in work.get("author") or [])
+
+
+def work_year(work: dict):
+    try:
+        return work["issued"]["date-parts"][0][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def work_line(work: dict) -> str:
+    """« (10/18, coll. « Amorce », 2022) » from the cited work's front matter."""
+    bits = [work.get("publisher")]
+    if work.get("collection-title"):
+        bits.append(f"coll.\u00a0«\u00a0{work['collection-title']}\u00a0»")
+    bits.append(work_year(work))
+    return "(" + ", ".join(str(b) for b in bits if b) + ")"
+
+
+def version_words(config: dict, epoch: int) -> str:
+    """« Version 1.2 du 3 mai 2024 » when extra.edition.version is set, else « Version du … »."""
+    version = edition_settings(config).get("version")
+    return f"Version {version} du {french_date(epoch)}" if version else f"Version du {french_date(epoch)}"
+
+
+class Edition(SimpleNamespace):
+    """What names the edition, from mkdocs.yml and the cited work (never from code)."""
+
+
+def edition_facts(site: Path, root: Path | None, epoch: int) -> Edition:
+    config = mkdocs_config(root) if root is not None else {}
+    work = (cited_work(root, config) if root is not None else None) or {}
     home_doc = parse(site / "index.html")
     title_el = home_doc.find(".//title")
-    site_name = text_of(title_el).rsplit(" - ", 1)[-1] if title_el is not None else "Safe City"
+    site_name = str(config.get("site_name") or (text_of(title_el).rsplit(" - ", 1)[-1]
+                                                if title_el is not None else "Édition annotée"))
     canonical = next((l.get("href") for l in home_doc.iter("link") if l.get("rel") == "canonical"), "")
-    site_author = next((m.get("content") for m in home_doc.iter("meta")
-                        if m.get("name") == "author"), site_name)
+    site_author = str(config.get("site_author") or next(
+        (m.get("content") for m in home_doc.iter("meta") if m.get("name") == "author"), site_name))
     highlight = find_class(home_doc, "div", "md-copyright__highlight")
-    rights = text_of(highlight) if highlight is not None else ""
+    description = next((m.get("content") for m in home_doc.iter("meta")
+                        if m.get("name") == "description"), "")
+    return Edition(config=config, work=work, site_name=site_name, canonical=canonical,
+                   site_author=site_author, rights=text_of(highlight) if highlight is not None else "",
+                   description=" ".join(str(config.get("site_description") or description).split()),
+                   author=authors(work), book=str(work.get("title") or ""), epoch=epoch,
+                   settings=edition_settings(config), version=version_words(config, epoch),
+                   keywords=", ".join(str(k) for k in edition_settings(config).get("keywords") or []))
+
+
+def head_for(html: ET.Element, ed: Edition, title: str, description: str) -> None:
+    """<head>: title, authors, description, keywords and dates (the PDF's metadata)."""
+    head = el("head", None, html)
+    el("meta", None, head, charset="utf-8")
+    el("title", title, head)
+    if ed.author:
+        el("meta", None, head, name="author", content=f"{ed.author} (texte et notes)")
+    el("meta", None, head, name="author", content=f"{ed.site_author} (appareil critique)")
+    el("meta", None, head, name="description", content=description)
+    if ed.keywords:
+        el("meta", None, head, name="keywords", content=ed.keywords)
+    el("meta", None, head, name="generator", content=ed.site_name)
+    stamp = _dt.datetime.fromtimestamp(ed.epoch, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    el("meta", None, head, name="dcterms.created", content=stamp)
+    el("meta", None, head, name="dcterms.modified", content=stamp)
+
+
+def qr_img(url: str, parent: ET.Element, label: str = "Code QR vers") -> ET.Element:
+    """A figure-like box holding the QR code of URL (vector SVG, segno) with its alternative text."""
+    from publish import qr
+    box = el("div", None, parent, cls="ed-pdf-qr")
+    el("img", None, box, src=qr.data_uri(url), alt=f"{label} {url}")
+    return box
+
+
+def build_document(site: Path, epoch: int | None = None, root: Path | None = None) -> tuple[str, dict]:
+    """The edition as one HTML document (a string) and facts about it for the report."""
     epoch = source_date_epoch() if epoch is None else epoch
+    ed = edition_facts(site, root, epoch)
+    site_name, canonical = ed.site_name, ed.canonical
 
     # Reading order.
     notes = listed_entries(site, "notes", ("ul", "ed-notes-list"))
@@ -304,42 +399,36 @@ def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:
             pages[url] = Page(site, url, page_id(url), part)
     part_ids = {"notes/": "partie-notes", "glossaire/": "partie-glossaire", "noms/": "partie-noms"}
     asm = Assembler(pages, part_ids)
+    paragraphs = [p for p in pages["texte/"].article.iter("p") if "ed-par" in classes(p)]
 
     html = el("html", lang="fr")
-    head = el("head", None, html)
-    el("meta", None, head, charset="utf-8")
-    el("title", site_name, head)
-    el("meta", None, head, name="author", content="Mathieu Rigouste (texte et notes)")
-    el("meta", None, head, name="author", content=f"{site_author} (appareil critique)")
-    el("meta", None, head, name="description",
-       content="Le passage de Mathieu Rigouste sur la « Safe and Smart City » (La police du "
-               "futur, 10/18, 2022), ses notes, les notes de l’édition, un glossaire, un index "
-               "des noms et une bibliographie.")
-    el("meta", None, head, name="keywords",
-       content="Safe City, Smart City, vidéosurveillance, Technopolice, Mathieu Rigouste")
-    stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    el("meta", None, head, name="dcterms.created", content=stamp)
-    el("meta", None, head, name="dcterms.modified", content=stamp)
-    body = el("body", None, html, cls="ed-pdf md-typeset")
+    head_for(html, ed, site_name, ed.description)
+    body = el("body", None, html, cls="ed-pdf ed-book md-typeset")
 
     # Title page.
     cover = el("section", None, body, cls="ed-pdf-cover", id="couverture")
     el("p", site_name, cover, cls="ed-pdf-cover__title")
-    el("p", "Mathieu Rigouste", cover, cls="ed-pdf-cover__author")
-    sub = el("p", "La « Safe and Smart City », un passage de ", cover, cls="ed-pdf-cover__work")
-    cite = el("cite", "La police du futur. Le marché de la violence et ce qui lui résiste", sub)
-    cite.tail = " (10/18, coll. « Amorce », 2022), tel qu’il a été reproduit en ligne."
+    if ed.author:
+        el("p", ed.author, cover, cls="ed-pdf-cover__author")
+    texte_title = pages["texte/"].title
+    sub = el("p", f"« {texte_title} », un passage de ", cover, cls="ed-pdf-cover__work")
+    cite = el("cite", ed.book, sub)
+    cite.tail = f" {work_line(ed.work)}, tel qu’il a été reproduit en ligne."
     el("p", "Le texte et ses notes, les notes de l’édition, un glossaire, un index des noms "
             "et une bibliographie.", cover, cls="ed-pdf-cover__contents")
     colophon = el("div", None, cover, cls="ed-pdf-cover__colophon")
-    if rights:
-        el("p", rights, colophon)
-    version = el("p", f"Version du {french_date(epoch)}, produite à partir du site ", colophon)
+    if canonical:
+        qr_img(canonical, colophon, "Code QR vers le site de l’édition :")
+    words = el("div", None, colophon)
+    if ed.rights:
+        el("p", ed.rights, words)
+    version = el("p", f"{ed.version}, produite à partir du site ", words)
     if canonical:
         link = el("a", canonical, version, href=canonical, cls="ed-pdf-bare")
         link.tail = "."
     else:
         version.text = version.text.rstrip() + " de l’édition."
+    el("p", "Composé en Linux Libertine et Linux Biolinum (Philipp H. Poll, licence SIL OFL).", words)
 
     # Table of contents (filled below).
     toc = el("nav", None, body, cls="ed-pdf-toc", id="sommaire")
@@ -366,7 +455,7 @@ def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:
                 how = el("h2", "Comment lire ce document", None, id="comment-lire")
                 pres.append(how)
                 for paragraph in HOW_TO_READ:
-                    el("p", paragraph, pres)
+                    el("p", paragraph.format(last=len(paragraphs)), pres)
         if not skipping:
             pres.append(child)
     asm.clean(home, pres)
@@ -415,6 +504,9 @@ def build_document(site: Path, epoch: int | None = None) -> tuple[str, dict]:
             toc_item(page.title, page.pid, 2, sub_list)
 
     texte = single("texte/")
+    texte_h1 = body.find(f".//section[@id='{texte.pid}']/h1")
+    if texte_h1 is not None:
+        texte_h1.set("data-running", "Le texte")
     toc_item(f"Le texte — {texte.title}", texte.pid)
     group("notes/", notes, "notes")
     group("glossaire/", glossary, "glossaire")
@@ -470,24 +562,32 @@ class _Refusals(logging.Handler):
 def make_fetcher(site: Path, refused: list[str]):
     from weasyprint.urls import URLFetcher
 
+    allowed = (site, FONTS.resolve(), PDF_CSS.resolve().parent)
+
     class SiteOnlyFetcher(URLFetcher):
-        """Files inside the built site only: nothing remote, nothing else on disk."""
+        """Files inside the built site and the project's fonts, data: URLs (the QR codes):
+        nothing remote, nothing else on disk."""
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
-                if path == site or site in path.parents:
+                if any(path == d or d in path.parents for d in allowed[:1]) or (
+                        path.parent == allowed[1] and path.suffix == ".otf") or path == PDF_CSS.resolve():
                     return super().fetch(url, headers)
             refused.append(url)
             raise ValueError(f"refusé (hors du site) : {url}")
 
-    return SiteOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
+    return SiteOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 def render(site: Path, html: str) -> bytes:
+    """HTML (a string) -> PDF bytes, with the site's print stylesheet then pdf.css; tagged."""
     try:
         from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
     except ImportError as exc:
         raise PdfError(f"WeasyPrint n’est pas installé ({exc})") from exc
     css_path = site / STYLESHEET
@@ -499,11 +599,15 @@ def render(site: Path, html: str) -> bytes:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
     try:
+        fonts = FontConfiguration()
         document = HTML(string=html, base_url=(site / "index.html").as_uri(), url_fetcher=fetcher,
                         media_type="print")
-        stylesheet = CSS(filename=str(css_path), url_fetcher=fetcher, media_type="print")
-        pdf = document.write_pdf(stylesheets=[stylesheet], pdf_identifier=False,
-                                 uncompressed_pdf=False)
+        stylesheets = [CSS(filename=str(css_path), url_fetcher=fetcher, media_type="print",
+                           font_config=fonts),
+                       CSS(filename=str(PDF_CSS), url_fetcher=fetcher, media_type="print",
+                           font_config=fonts)]
+        pdf = document.write_pdf(stylesheets=stylesheets, font_config=fonts, pdf_identifier=False,
+                                 uncompressed_pdf=False, pdf_variant=PDF_VARIANT, pdf_tags=True)
     finally:
         logger.removeHandler(errors)
     if refused:
@@ -513,17 +617,21 @@ def render(site: Path, html: str) -> bytes:
     return pdf
 
 
+def write(site: Path, rel: Path, data: bytes) -> None:
+    out = site / rel
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+
 def run(site: Path, root: Path) -> None:
     site = Path(site).resolve()
     try:
-        html, _facts = build_document(site, source_date_epoch(root))
+        html, _facts = build_document(site, source_date_epoch(root), root)
         pdf = render(site, html)
     except PdfError as exc:
         print(f"pdf : {exc}", file=sys.stderr)
         raise SystemExit(1)
-    out = site / OUTPUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    write(site, output(mkdocs_config(root)), pdf)
 
 
 if __name__ == "__main__":  # python scripts/publish/pdf.py SITE [--html OUT.html]
@@ -534,5 +642,6 @@ if __name__ == "__main__":  # python scripts/publish/pdf.py SITE [--html OUT.htm
     ap.add_argument("--html", help="écrire aussi le document HTML assemblé ici (mise au point)")
     args = ap.parse_args()
     if args.html:
-        Path(args.html).write_text(build_document(Path(args.site).resolve())[0], encoding="utf-8")
+        Path(args.html).write_text(build_document(Path(args.site).resolve(), None,
+                                                  Path(__file__).resolve().parents[2])[0], encoding="utf-8")
     run(Path(args.site), Path(__file__).resolve().parents[2])

@@ -4,8 +4,8 @@
 
 Link previews (messengers, social networks) ignore the ``#fragment`` of an address: every
 ``/texte/#p3`` looked like the whole text. Each paragraph therefore gets a small page of its
-own, whose Open Graph and Twitter metadata name that paragraph (« Mathieu Rigouste, « La Safe
-and Smart City », § 3 », its opening words, its card) and which sends a person on to
+own, whose Open Graph and Twitter metadata name that paragraph (« <author>, « <passage> », § 3 »,
+its opening words, its card) and which sends a person on to
 ``/texte/#p3`` at once, without JavaScript (``<meta http-equiv="refresh">``) and with a plain
 link for the rest. The card itself is drawn by the ``cards`` step, from this page's metadata
 (``edition:card-quote``, ``edition:card-byline``).
@@ -138,7 +138,7 @@ def run(site: Path, root: Path) -> None:
             title = f"{author}, « {passage} », {label}" if passage else f"{author}, {label}"
             quote, byline = words, f"{author}, {short} ({year}), {label}"
             said = re.fullmatch(r"(.+?)\s+[–—-]\s+(.+?)\.?", words)
-            if slug == EPIGRAPH_SLUG and said:  # another author's words: his name, not Rigouste's
+            if slug == EPIGRAPH_SLUG and said:  # another author's words: theirs, not the text's author
                 quote, byline = said.group(1).strip("« »\u00a0"), said.group(2)
                 title = f"{byline}, épigraphe de « {passage} »" if passage else byline
             html_text = share_page(

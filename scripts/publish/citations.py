@@ -360,10 +360,11 @@ def run(site: Path, root: Path | None = None) -> None:
     # Every format, for the page and each paragraph, on the page « Citer » (docs/citer.md, at
     # site/citer/ with the downloads): out of the text page, whose first visit keeps its budget.
     formats = site / OUT_DIR / "index.html"
-    if not formats.is_file() or PLACEHOLDER not in formats.read_text(encoding="utf-8"):
-        _fail(f"{formats} n’a pas l’emplacement {PLACEHOLDER} (docs/{OUT_DIR}.md)")
-    formats.write_text(formats.read_text(encoding="utf-8").replace(
-        PLACEHOLDER, formats_html(all_items, rendered, "../"), 1), encoding="utf-8")
+    if formats.is_file() and PLACEHOLDER in formats.read_text(encoding="utf-8"):
+        formats.write_text(formats.read_text(encoding="utf-8").replace(
+            PLACEHOLDER, formats_html(all_items, rendered, "../"), 1), encoding="utf-8")
+    else:  # an edition without the page: the files only (the « Citer » block links none)
+        print(f"  citations : pas de page docs/{OUT_DIR}.md avec {PLACEHOLDER} : les formats complets ne sont pas publiés")
     doc = page.read_text(encoding="utf-8")
     edition = rendered[("page", BLOCK_STYLE)][0]
     doc, n = re.subn(r'(<p class="ed-cite__ref" id="citer-edition">).*?(</p>)',

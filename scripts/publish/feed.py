@@ -36,10 +36,8 @@ def feed(root: Path) -> tuple[str, bytes]:
     ed = edition_settings(config)
     journal = str(ed.get("journal") or "")
     versions = front_matter(Path(root) / "docs" / journal).get("versions") if journal else None
-    if not versions:
-        print(f"feed : pas de journal des modifications (extra.edition.journal, « versions » de docs/{journal})",
-              file=sys.stderr)
-        raise SystemExit(1)
+    if not versions:  # an edition without a journal: no feed (its pages announce none)
+        return "", b""
     site_url = str(config["site_url"]).rstrip("/") + "/"
     page_url = _url(site_url, journal)
     etree.register_namespace("", ATOM)
@@ -90,6 +88,9 @@ def feed(root: Path) -> tuple[str, bytes]:
 
 def run(site: Path, root: Path) -> None:
     rel, data = feed(root)
+    if not rel:
+        print("  feed : pas de journal des modifications (extra.edition.journal) : pas de flux")
+        return
     out = Path(site) / rel
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

@@ -201,7 +201,7 @@ def validate(src: Source) -> None:
         return
     if section and not src.meta:
         raise EditionError(f"docs/{src.path}", 1, "métadonnées absentes : commencez le fichier par un front matter "
-                                                  "entre deux lignes « --- » (title, definition, sources…), voir le guide du README")
+                                                  "entre deux lignes « --- » (title, definition, sources…), voir GUIDE.md")
     if section in ("glossaire", "nom"):
         _require(src, "title", "le nom de l’entrée")
         _require(src, "definition", "une phrase de définition (elle sert d’aperçu)")

@@ -135,7 +135,7 @@ def _one(catalog, src, item, n, line, own, units) -> Ecart | None:
             return None
     missing = [name for name in FIELDS if item.get(name) in (None, "", [])]
     if missing:
-        fail(f"champ « {missing[0]} » manquant ({'les mots exacts du passage' if missing[0] == 'mots' else 'voir le guide'})")
+        fail(f"champ « {missing[0]} » manquant ({'les mots exacts du passage' if missing[0] == 'mots' else 'voir GUIDE.md'})")
         return None
     words, finding = " ".join(str(item["mots"]).split()), " ".join(str(item["selon_les_sources"]).split())
     verdict = str(item["verdict"])

@@ -12,7 +12,6 @@ project's fonts, tagged PDF/UA-1, reproducible).
 
 from __future__ import annotations
 
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -113,27 +112,13 @@ def _strong(label: str, text: str) -> ET.Element:
 
 def run(site: Path, root: Path) -> None:
     site = Path(site).resolve()
-    try:
-        pdf = P.render(site, build_document(site, root))
-    except P.PdfError as exc:
-        print(f"booklet : {exc}", file=sys.stderr)
-        raise SystemExit(1)
-    P.write(site, P.output(mkdocs_config(root), SUFFIX), pdf)
-
-
-if __name__ == "__main__":  # python scripts/publish/booklet.py SITE [--html OUT.html]
-    import argparse
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("site")
-    ap.add_argument("--html")
-    args = ap.parse_args()
-    root = Path(__file__).resolve().parents[2]
-    if args.html:
-        Path(args.html).write_text(build_document(Path(args.site).resolve(), root), encoding="utf-8")
-    run(Path(args.site), root)
+    P.render_step("booklet", site, root, SUFFIX, lambda: build_document(site, root))
 
 
 def outputs(config: dict) -> list[Path]:
     """What this step writes, relative to the site (tests/test_site_links.py reads it)."""
     return [P.output(config, SUFFIX)]
+
+
+if __name__ == "__main__":  # python scripts/publish/booklet.py SITE [--html OUT.html]
+    P.step_cli(__doc__, build_document, run)

@@ -149,28 +149,13 @@ def run(site: Path, root: Path) -> None:
         # Only when the shares step was left out (scripts/build.py --skip shares): no address.
         print(f"flyer : pas d’adresse de partage texte/{n}/ (étape shares omise) : pas de tract", file=sys.stderr)
         return
-    try:
-        html, _url = build_document(site, root)
-        pdf = P.render(site, html)
-    except P.PdfError as exc:
-        print(f"flyer : {exc}", file=sys.stderr)
-        raise SystemExit(1)
-    P.write(site, P.output(mkdocs_config(root), SUFFIX), pdf)
-
-
-if __name__ == "__main__":  # python scripts/publish/flyer.py SITE [--html OUT.html]
-    import argparse
-
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("site")
-    ap.add_argument("--html")
-    args = ap.parse_args()
-    root = Path(__file__).resolve().parents[2]
-    if args.html:
-        Path(args.html).write_text(build_document(Path(args.site).resolve(), root)[0], encoding="utf-8")
-    run(Path(args.site), root)
+    P.render_step("flyer", site, root, SUFFIX, lambda: build_document(site, root)[0])
 
 
 def outputs(config: dict) -> list[Path]:
     """What this step writes, relative to the site (tests/test_site_links.py reads it)."""
     return [P.output(config, SUFFIX)]
+
+
+if __name__ == "__main__":  # python scripts/publish/flyer.py SITE [--html OUT.html]
+    P.step_cli(__doc__, lambda site, root: build_document(site, root)[0], run)

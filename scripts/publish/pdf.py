@@ -634,6 +634,32 @@ def run(site: Path, root: Path) -> None:
     write(site, output(mkdocs_config(root)), pdf)
 
 
+def render_step(step: str, site: Path, root: Path, suffix: str, document) -> None:
+    """One PDF step (booklet, flyer): render ``document()`` (HTML) into telechargements/<files><suffix>.pdf,
+    or print one line naming the step and the problem and exit 1."""
+    try:
+        pdf = render(site, document())
+    except PdfError as exc:
+        print(f"{step} : {exc}", file=sys.stderr)
+        raise SystemExit(1)
+    write(site, output(mkdocs_config(root), suffix), pdf)
+
+
+def step_cli(doc: str, document, run) -> None:
+    """``python scripts/publish/<step>.py SITE [--html OUT.html]``: ``document(site, root)`` gives the
+    assembled HTML (written to OUT.html to tune it), ``run(site, root)`` makes the PDF."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("site")
+    ap.add_argument("--html", help="écrire aussi le document HTML assemblé ici (mise au point)")
+    args = ap.parse_args()
+    root = Path(__file__).resolve().parents[2]
+    if args.html:
+        Path(args.html).write_text(document(Path(args.site).resolve(), root), encoding="utf-8")
+    run(Path(args.site), root)
+
+
 if __name__ == "__main__":  # python scripts/publish/pdf.py SITE [--html OUT.html]
     import argparse
 

@@ -313,7 +313,7 @@ def check_works(catalog, problems: Problems) -> None:
 def check_entries_used(catalog, problems: Problems) -> None:
     used = {ref.target for ref in catalog.refs if ref.source != ref.target + ".md"}
     for key, meta in catalog.entries.items():
-        if key.startswith("notes/") or key in used or meta.get("general") is True or meta.get("_broken"):
+        if catalog.is_note(key) or key in used or meta.get("general") is True or meta.get("_broken"):
             continue
         problems.add(f"docs/{key}.md", 1,
                      f"entrée « {meta.get('title') or key} » citée nulle part : ajoutez un lien vers {key}.md "
@@ -321,11 +321,16 @@ def check_entries_used(catalog, problems: Problems) -> None:
 
 
 def check_footnotes(catalog, pages: dict[str, _Page], problems: Problems) -> None:
-    page = pages.get(catalog.text_page)
-    src = catalog.sources.get(catalog.text_page)
+    for text in catalog.texts:
+        _check_footnotes(text, pages, catalog, problems)
+
+
+def _check_footnotes(text: str, pages: dict[str, _Page], catalog, problems: Problems) -> None:
+    page = pages.get(text)
+    src = catalog.sources.get(text)
     if page is None or src is None:
         return
-    where = f"docs/{catalog.text_page}"
+    where = f"docs/{text}"
     for n in page.calls_without_text:
         problems.add(where, src.line_of(f"[^{n}]"),
                      f"appel de note [^{n}] sans texte de note : ajoutez à la fin du texte une ligne "
@@ -672,7 +677,7 @@ def main(argv=None) -> int:
         for line in problems.lines():
             print(line, file=sys.stderr)
         return 1
-    notes = sum(1 for k in catalog.entries if k.startswith("notes/"))
+    notes = sum(1 for k in catalog.entries if catalog.is_note(k))
     print(f"contenu vérifié : {len(catalog.sources)} pages, {notes} notes, {len(catalog.entries) - notes} entrées")
     return 0
 

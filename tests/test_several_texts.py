@@ -36,7 +36,7 @@ def add_second_text(root: Path) -> Path:
     docs = root / "docs"
     # 1. The text, marked « texte: true »; its links now go up one folder.
     text = (DATA / "texte.md").read_text(encoding="utf-8")
-    text = text.replace("---\ntitle: Le texte\n", "---\ntitle: Déclaration de 1789\ntexte: true\n", 1)
+    text = text.replace("---\ntitle: Le texte\n", "---\ntitle: Déclaration de 1789\ntexte: true\nwork: ddhc-1789\n", 1)
     text = text.replace("](noms/", "](../noms/").replace("](glossaire/", "](../glossaire/")
     (docs / "textes").mkdir()
     (docs / "textes" / f"{SLUG}.md").write_text(text, encoding="utf-8")
@@ -164,3 +164,14 @@ def test_published_addresses_still_resolve(both):
             ids = set(lxml.html.fromstring(file.read_bytes()).xpath("//@id"))
             missing = [a for a in anchors if a not in ids]
             assert not missing, (url, missing)
+
+
+def test_the_second_texts_paragraphs_have_share_addresses(both):
+    _root, site, _ = both
+    share = page(site, f"textes/{SLUG}/2")
+    title = share.xpath("//meta[@property='og:title']")[0].get("content")
+    assert title == "Assemblée nationale constituante, « Articles premier et 2 », §\u00a02", title
+    assert share.xpath("//meta[@http-equiv='refresh']")[0].get("content") == "0; url=../#p2"
+    assert "Le but de toute association politique" in share.xpath("//meta[@name='description']")[0].get("content")
+    assert (site / "assets" / "cards" / "textes" / SLUG / "2.png").is_file()
+    assert (site / "texte" / "3" / "index.html").is_file()  # the first text's, as before

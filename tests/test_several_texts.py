@@ -175,3 +175,16 @@ def test_the_second_texts_paragraphs_have_share_addresses(both):
     assert "Le but de toute association politique" in share.xpath("//meta[@name='description']")[0].get("content")
     assert (site / "assets" / "cards" / "textes" / SLUG / "2.png").is_file()
     assert (site / "texte" / "3" / "index.html").is_file()  # the first text's, as before
+
+
+def test_registering_keeps_the_second_texts_addresses_too(tmp_path):
+    """After a publication, `--enregistrer` adds the second text's pages, anchors and share
+    addresses to published.yml, beside the first text's."""
+    root = add_second_text(tmp_path / "projet")
+    proc = subprocess.run([sys.executable, "-m", "edition.check", "--enregistrer", "docs"], cwd=root,
+                          env=build_env(root), capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pages = yaml.safe_load((root / "published.yml").read_text(encoding="utf-8"))["pages"]
+    assert {"p1", "p2", "appel-1", "note-2"} <= set(pages[f"/textes/{SLUG}/"])
+    assert f"/textes/{SLUG}/notes/2/" in pages and f"/textes/{SLUG}/2/" in pages
+    assert "/texte/3/" in pages and "p3" in pages["/texte/"]

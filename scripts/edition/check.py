@@ -549,14 +549,16 @@ def check_published(catalog, pages: dict[str, _Page], reg: Registry, problems: P
 
 
 def share_target(url: str, catalog) -> tuple[str, list[str]] | None:
-    """A share address of the text (``/texte/3/``, ``/texte/epigraphe/``, written by
-    scripts/publish/shares.py): the text page and the anchor it leads to."""
-    base = path_to_url(catalog.text_page)
-    slug = url[len(base):].strip("/") if url.startswith(base) and url != base else ""
-    if re.fullmatch(r"\d+", slug):
-        return catalog.text_page, [f"p{slug}"]
-    if slug == "epigraphe":
-        return catalog.text_page, ["epigraphe"]
+    """A share address of a text (``/texte/3/``, ``/texte/epigraphe/``,
+    ``/textes/<slug>/2/``, written by scripts/publish/shares.py): the text page and the anchor
+    it leads to."""
+    for text in catalog.texts:
+        base = path_to_url(text)
+        slug = url[len(base):].strip("/") if url.startswith(base) and url != base else ""
+        if re.fullmatch(r"\d+", slug):
+            return text, [f"p{slug}"]
+        if slug == "epigraphe":
+            return text, ["epigraphe"]
     return None
 
 
@@ -574,7 +576,7 @@ def register(catalog, pages: dict[str, _Page], reg: Registry) -> int:
                 added += 1
             slug = anchor[1:] if re.fullmatch(r"p\d+", anchor) else anchor
             share = f"{url}{slug}/"
-            if path == catalog.text_page and share_target(share, catalog) and share not in reg.pages:
+            if path in catalog.text_set and share_target(share, catalog) and share not in reg.pages:
                 reg.pages[share] = []
                 added += 1
     reg.write()

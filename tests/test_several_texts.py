@@ -13,8 +13,8 @@ still resolves.
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +113,12 @@ def test_the_second_text_has_its_paragraphs_calls_notes_and_previews(both):
     # Its paragraphs are search results of their own.
     units = [el.get("data-edition-unit") for el in texte.xpath("//*[@data-edition-unit]")]
     assert "Déclaration de 1789, §\u00a01" in units
+    index = next(f for f in (site / "search" / "search_index.json", site / "search" / "search_index.js") if f.is_file())
+    raw = index.read_text(encoding="utf-8")
+    docs = json.loads(raw[raw.index("{"):])["docs"]
+    found = {d["location"]: d["title"] for d in docs}
+    assert found.get(f"textes/{SLUG}/#p2") == "Déclaration de 1789, §\u00a02", [k for k in found if SLUG in k]
+    assert "texte/#p3" in found
 
 
 def test_the_second_texts_note_pages_lead_back_to_it(both):

@@ -427,3 +427,21 @@ def test_a_second_texts_note_problems_name_its_files(tmp_path, changes, expected
     with pytest.raises(EditionError) as info:
         render(docs, "texte.md")
     assert str(info.value).startswith(expected), str(info.value)
+
+
+def test_a_second_texts_findings_mark_its_words_and_list_on_its_page(tmp_path):
+    note = ("---\ntitle: Autre note 2\ncall: \"2\"\nconstat: La seconde note de l’autre texte.\n"
+            "sources:\n  - title: S\n    url: https://example.org/s\n    year: 2020\n"
+            "ecarts:\n  - mots: \"Un second paragraphe\"\n    selon_les_sources: Il est le premier.\n"
+            "    verdict: inexact\n    sources: [https://example.org/s]\n---\nRien.\n")
+    docs = write_docs(tmp_path, files={**FILES, **SECOND_TEXT}, **{
+        "textes/autre/notes/2.md": note,
+        "textes/autre/ecarts.md": "<!-- edition: liste-ecarts -->\n",
+        "ecarts.md": "<!-- edition: liste-ecarts -->\n"})
+    html = render(docs, "textes/autre.md")
+    assert 'id="ecart-textes-autre-notes-2-1"' in html and 'href="autre/notes/2.md"' in html
+    assert "ecart-" not in render(docs, "texte.md")
+    own = render(docs, "textes/autre/ecarts.md")
+    assert 'href="../autre.md#ecart-textes-autre-notes-2-1"' in own and "Un autre texte" in own
+    assert "1 écarts relevés" in own or "1 écart" in own
+    assert 'href="textes/autre.md#ecart-textes-autre-notes-2-1"' in render(docs, "ecarts.md")

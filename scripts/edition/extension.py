@@ -76,7 +76,7 @@ class _EditionTree(Treeprocessor):
             self.entry_page(root, catalog, src)
         elif section == "note":
             self.note_page(root, catalog, src)
-        marked = ecarts.mark_text(catalog, root, page) if page == catalog.text_page else []
+        marked = ecarts.mark_text(catalog, root, page) if page in catalog.text_set else []
         if page in catalog.text_set:
             self.paragraph_numbers(root)
             self.first_mentions(root)

@@ -72,9 +72,10 @@ class _IndexTree(Treeprocessor):
                 self.catalog.fail(EditionError(f"docs/{self.page}", src.text.count("\n", 0, line) + 1 if line >= 0 else None,
                                                f"ancre « #{anchor} » en double dans la page : chaque ancre doit être unique"))
             seen.add(anchor)
-        if self.page == self.catalog.text_page:
-            self.catalog.text_units = ecarts.text_units(root)
         if self.page in self.catalog.text_set:
+            self.catalog.units_by_text[self.page] = ecarts.text_units(root)
+            if self.page == self.catalog.text_page:
+                self.catalog.text_units = self.catalog.units_by_text[self.page]
             witness = self.catalog.witnesses.setdefault(self.page, {})
             for li in root.iter("li"):
                 lid = li.get("id") or ""
@@ -139,6 +140,7 @@ class Catalog:
         self._body_lookup: dict[str, str] = {}
         self.archives = Archives(self.fail)
         self.text_units: list[tuple[str, str]] = []  # (id, words) of the text's paragraphs and notes
+        self.units_by_text: dict[str, list[tuple[str, str]]] = {}  # the same, for every text
         self.ecarts: list = []  # edition.ecarts.Ecart, in the order of the text
         self.cache: dict = {}  # what rendering makes once per build (render.previews_html)
         self.sections: dict[str, str | None] = {}  # path -> section (Source.section, computed once)

@@ -23,11 +23,24 @@ import lxml.html
 import pytest
 import yaml
 
-from helpers import build_env, copy_sources
+from helpers import REPO_ROOT, build_env, copy_sources
 
 DATA = Path(__file__).parent / "data" / "second-edition" / "docs"
 SLUG = "declaration-1789"
 TIMEOUT = 900
+
+
+def guide_section() -> str:
+    text = (REPO_ROOT / "GUIDE.md").read_text(encoding="utf-8")
+    m = re.search(r"^## Ajouter un autre texte\n(.*?)(?=^## )", text, re.S | re.M)
+    assert m, "no section « Ajouter un autre texte » in GUIDE.md"
+    return m.group(1)
+
+
+def guide_front_matter() -> dict:
+    """The text's front matter as the guide gives it (its yaml block)."""
+    block = re.search(r"```yaml\n(.*?)```", guide_section(), re.S).group(1)
+    return yaml.safe_load(re.sub(r"(?m)^ {3}", "", block).strip().strip("-"))
 
 
 def add_second_text(root: Path) -> Path:
@@ -36,7 +49,10 @@ def add_second_text(root: Path) -> Path:
     docs = root / "docs"
     # 1. The text, marked « texte: true »; its links now go up one folder.
     text = (DATA / "texte.md").read_text(encoding="utf-8")
-    text = text.replace("---\ntitle: Le texte\n", "---\ntitle: Déclaration de 1789\ntexte: true\nwork: ddhc-1789\n", 1)
+    meta = guide_front_matter()
+    assert meta["texte"] is True and meta["work"] == "ddhc-1789", meta
+    head = "".join(f"{k}: {meta[k]}\n" for k in ("title", "work")) + "texte: true\n"
+    text = text.replace("---\ntitle: Le texte\n", "---\n" + head, 1)
     text = text.replace("](noms/", "](../noms/").replace("](glossaire/", "](../glossaire/")
     (docs / "textes").mkdir()
     (docs / "textes" / f"{SLUG}.md").write_text(text, encoding="utf-8")
@@ -64,6 +80,9 @@ def add_second_text(root: Path) -> Path:
     biblio = biblio.replace("\nworks:\n", "\nworks:\n" + item, 1)
     (docs / "bibliographie.md").write_text(biblio, encoding="utf-8")
     # 5. The page in the navigation, its notes with the other note pages.
+    guide = guide_section()
+    assert f"- Déclaration de 1789: textes/{SLUG}.md" in guide and "/textes/*/notes/*.md" in guide
+    assert f"docs/textes/{SLUG}/notes/" in guide and f"../../{SLUG}.md#p1" in guide
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - Le texte: texte.md\n", f"  - Le texte: texte.md\n  - Déclaration de 1789: textes/{SLUG}.md\n", 1)
     config = config.replace("not_in_nav: |\n", "not_in_nav: |\n  /textes/*/notes/*.md\n", 1)

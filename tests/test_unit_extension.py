@@ -347,3 +347,101 @@ def test_note_page_context_does_not_double_the_quotation_marks(tmp_path):
     context = out.split('<blockquote class="ed-context">', 1)[1].split("</blockquote>", 1)[0]
     shown = context.replace("<p>", "").replace("</p>", "").strip()
     assert shown == "« Autre paragraphe sur Huawei. »", "the sentence's own pair, and only it"
+
+
+# --------------------------------------------------------------------------- several texts
+
+SECOND_TEXT = {
+    "textes/autre.md": (
+        "---\ntitle: Un autre texte\ntexte: true\n---\n"
+        "Le [CSU](../glossaire/csu.md) encore[^1].\n{: #p1 }\n\n"
+        "Un second paragraphe[^2].\n{: #p2 }\n\n"
+        "[^1]: Note un de l’autre texte.\n[^2]: Note deux de l’autre texte.\n"
+    ),
+    "textes/autre/notes/1.md": "---\ntitle: Autre note 1\ncall: \"1\"\nconstat: La première note de l’autre texte.\n---\n"
+                               "Voir le [CSU](../../../glossaire/csu.md).\n",
+    "textes/autre/notes/2.md": "---\ntitle: Autre note 2\ncall: \"2\"\nconstat: La seconde note de l’autre texte.\n---\nRien.\n",
+    "textes/autre/notes/index.md": "<!-- edition: liste-notes -->\n",
+}
+
+
+@pytest.fixture
+def two_texts(tmp_path):
+    return write_docs(tmp_path, files={**FILES, **SECOND_TEXT})
+
+
+def test_a_second_text_has_its_own_calls_paragraphs_and_note_pages(two_texts):
+    html = render(two_texts, "textes/autre.md")
+    # Its calls lead to its own note pages, not to the first text's notes of the same number.
+    assert 'href="autre/notes/1.md"' in html and 'href="autre/notes/2.md"' in html
+    assert "../notes/1.md" not in html
+    assert 'id="appel-1"' in html and 'id="note-1"' in html
+    assert 'href="#p1"' in html and "ed-parnum" in html  # numbered paragraphs, its own #p1
+    assert 'id="apercu-textes-autre-notes-1"' in html and "La première note de l’autre texte." in html
+    assert "Note un de l’autre texte." in html  # the witness of its note, in the preview
+    # The first text is as before.
+    first = render(two_texts, "texte.md")
+    assert 'href="notes/1.md"' in first and "autre/notes" not in first
+
+
+def test_a_second_texts_note_page_shows_its_own_witness_and_way_back(two_texts):
+    html = render(two_texts, "textes/autre/notes/1.md")
+    assert "Note un de l’autre texte." in html and "Voir <" not in html
+    assert 'href="../../autre.md#appel-1"' in html
+    assert 'rel="next"' in html and 'href="2.md"' in html  # next note: of the same text
+    last = render(two_texts, "textes/autre/notes/2.md")
+    assert 'rel="next"' not in last  # not the first text's notes
+    assert 'href="../../../notes/' not in last
+
+
+def test_an_entrys_backlinks_are_grouped_by_text(two_texts):
+    html = render(two_texts, "glossaire/csu.md")
+    root = ET.fromstring(f"<div>{html}</div>")
+    heads = [h.text for h in root.iter("h3")]
+    assert heads[:2] == ["Le texte", "Un autre texte"], heads
+    links = [a.get("href") for a in root.iter("a") if "ed-backlink" in (a.get("class") or "")]
+    assert "../textes/autre.md#ref-csu" in links and "../texte.md#ref-csu" in links
+    assert any(h.startswith("../textes/autre/notes/1.md#") for h in links)
+    # One text only: no grouping (the first edition's pages are unchanged).
+    alone = render(write_docs(two_texts.parent / "seul"), "glossaire/csu.md")
+    assert "<h3" not in alone
+
+
+def test_each_texts_notes_list_lists_its_notes(two_texts):
+    other = render(two_texts, "textes/autre/notes/index.md")
+    assert "Autre note 1" in other and "Note 1" not in other.replace("Autre note 1", "")
+    first = render(two_texts, "notes/index.md")
+    assert "Autre note" not in first and "Astérisque" in first
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"textes/autre/notes/3.md": "---\ntitle: N3\ncall: \"3\"\nconstat: Trois.\n---\nRien.\n"},
+     "docs/textes/autre/notes/3.md:3: page de note sans appel : le texte n’a pas d’appel « 3 »"),
+    ({"textes/autre.md": SECOND_TEXT["textes/autre.md"].replace("encore[^1]", "encore[^1][^4]") + "[^4]: Quatre.\n"},
+     "docs/textes/autre.md:5: appel de note [^4] sans page de note : créez docs/textes/autre/notes/4.md"),
+    ({"textes/orphelin/notes/1.md": "---\ntitle: N\ncall: \"1\"\nconstat: Un.\n---\nRien.\n"},
+     "docs/textes/orphelin/notes/1.md:1: page de note sans texte : docs/textes/orphelin.md"),
+])
+def test_a_second_texts_note_problems_name_its_files(tmp_path, changes, expected):
+    docs = write_docs(tmp_path, files={**FILES, **SECOND_TEXT}, **changes)
+    with pytest.raises(EditionError) as info:
+        render(docs, "texte.md")
+    assert str(info.value).startswith(expected), str(info.value)
+
+
+def test_a_second_texts_findings_mark_its_words_and_list_on_its_page(tmp_path):
+    note = ("---\ntitle: Autre note 2\ncall: \"2\"\nconstat: La seconde note de l’autre texte.\n"
+            "sources:\n  - title: S\n    url: https://example.org/s\n    year: 2020\n"
+            "ecarts:\n  - mots: \"Un second paragraphe\"\n    selon_les_sources: Il est le premier.\n"
+            "    verdict: inexact\n    sources: [https://example.org/s]\n---\nRien.\n")
+    docs = write_docs(tmp_path, files={**FILES, **SECOND_TEXT}, **{
+        "textes/autre/notes/2.md": note,
+        "textes/autre/ecarts.md": "<!-- edition: liste-ecarts -->\n",
+        "ecarts.md": "<!-- edition: liste-ecarts -->\n"})
+    html = render(docs, "textes/autre.md")
+    assert 'id="ecart-textes-autre-notes-2-1"' in html and 'href="autre/notes/2.md"' in html
+    assert "ecart-" not in render(docs, "texte.md")
+    own = render(docs, "textes/autre/ecarts.md")
+    assert 'href="../autre.md#ecart-textes-autre-notes-2-1"' in own and "Un autre texte" in own
+    assert "1 écarts relevés" in own or "1 écart" in own
+    assert 'href="textes/autre.md#ecart-textes-autre-notes-2-1"' in render(docs, "ecarts.md")

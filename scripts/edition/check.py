@@ -313,7 +313,7 @@ def check_works(catalog, problems: Problems) -> None:
 def check_entries_used(catalog, problems: Problems) -> None:
     used = {ref.target for ref in catalog.refs if ref.source != ref.target + ".md"}
     for key, meta in catalog.entries.items():
-        if key.startswith("notes/") or key in used or meta.get("general") is True or meta.get("_broken"):
+        if catalog.is_note(key) or key in used or meta.get("general") is True or meta.get("_broken"):
             continue
         problems.add(f"docs/{key}.md", 1,
                      f"entrée « {meta.get('title') or key} » citée nulle part : ajoutez un lien vers {key}.md "
@@ -321,11 +321,16 @@ def check_entries_used(catalog, problems: Problems) -> None:
 
 
 def check_footnotes(catalog, pages: dict[str, _Page], problems: Problems) -> None:
-    page = pages.get(catalog.text_page)
-    src = catalog.sources.get(catalog.text_page)
+    for text in catalog.texts:
+        _check_footnotes(text, pages, catalog, problems)
+
+
+def _check_footnotes(text: str, pages: dict[str, _Page], catalog, problems: Problems) -> None:
+    page = pages.get(text)
+    src = catalog.sources.get(text)
     if page is None or src is None:
         return
-    where = f"docs/{catalog.text_page}"
+    where = f"docs/{text}"
     for n in page.calls_without_text:
         problems.add(where, src.line_of(f"[^{n}]"),
                      f"appel de note [^{n}] sans texte de note : ajoutez à la fin du texte une ligne "
@@ -544,14 +549,16 @@ def check_published(catalog, pages: dict[str, _Page], reg: Registry, problems: P
 
 
 def share_target(url: str, catalog) -> tuple[str, list[str]] | None:
-    """A share address of the text (``/texte/3/``, ``/texte/epigraphe/``, written by
-    scripts/publish/shares.py): the text page and the anchor it leads to."""
-    base = path_to_url(catalog.text_page)
-    slug = url[len(base):].strip("/") if url.startswith(base) and url != base else ""
-    if re.fullmatch(r"\d+", slug):
-        return catalog.text_page, [f"p{slug}"]
-    if slug == "epigraphe":
-        return catalog.text_page, ["epigraphe"]
+    """A share address of a text (``/texte/3/``, ``/texte/epigraphe/``,
+    ``/textes/<slug>/2/``, written by scripts/publish/shares.py): the text page and the anchor
+    it leads to."""
+    for text in catalog.texts:
+        base = path_to_url(text)
+        slug = url[len(base):].strip("/") if url.startswith(base) and url != base else ""
+        if re.fullmatch(r"\d+", slug):
+            return text, [f"p{slug}"]
+        if slug == "epigraphe":
+            return text, ["epigraphe"]
     return None
 
 
@@ -569,7 +576,7 @@ def register(catalog, pages: dict[str, _Page], reg: Registry) -> int:
                 added += 1
             slug = anchor[1:] if re.fullmatch(r"p\d+", anchor) else anchor
             share = f"{url}{slug}/"
-            if path == catalog.text_page and share_target(share, catalog) and share not in reg.pages:
+            if path in catalog.text_set and share_target(share, catalog) and share not in reg.pages:
                 reg.pages[share] = []
                 added += 1
     reg.write()
@@ -672,7 +679,7 @@ def main(argv=None) -> int:
         for line in problems.lines():
             print(line, file=sys.stderr)
         return 1
-    notes = sum(1 for k in catalog.entries if k.startswith("notes/"))
+    notes = sum(1 for k in catalog.entries if catalog.is_note(k))
     print(f"contenu vérifié : {len(catalog.sources)} pages, {notes} notes, {len(catalog.entries) - notes} entrées")
     return 0
 

@@ -50,6 +50,9 @@ class Source:
         parts = PurePosixPath(self.path).parts
         if len(parts) == 2 and parts[0] in SECTIONS and parts[1] != "index.md":
             return SECTIONS[parts[0]]
+        # A note of another text: ``textes/<slug>/notes/N.md`` (the notes of ``textes/<slug>.md``).
+        if len(parts) > 2 and parts[-2] == "notes" and parts[-1] != "index.md":
+            return "note"
         return None
 
     @property

@@ -50,7 +50,8 @@ class Ecart:
     sources: list[dict]
     line: int
     unit: str = ""  # id of the paragraph / note of the text holding the words
-    order: tuple = field(default=(0, 0))
+    order: tuple = field(default=(0, 0, 0))  # (rank of the text, of the unit, offset)
+    text: str = ""  # the text page holding the words
 
     @property
     def id(self) -> str:
@@ -81,8 +82,10 @@ def text_units(root: etree.Element) -> list[tuple[str, str]]:
 
 
 def read(catalog) -> list[Ecart]:
-    """Every finding of the edition, checked, in the order of the text."""
-    units = catalog.text_units
+    """Every finding of the edition, checked, in the order of the texts. A note's findings are
+    looked for in its text; an entry's (entries are shared) in every text."""
+    by_text = getattr(catalog, "units_by_text", None) or {catalog.text_page: catalog.text_units}
+    every = [(text, uid, words) for text in catalog.texts for uid, words in by_text.get(text, [])]
     found: list[Ecart] = []
     for src in catalog.sources.values():
         raw = src.meta.get("ecarts")
@@ -98,6 +101,10 @@ def read(catalog) -> list[Ecart]:
                                                   "« - mots: … selon_les_sources: … verdict: … sources: […] »"))
             continue
         own = {str(s.get("url")): s for s in src.meta.get("sources") or [] if isinstance(s, dict)}
+        units = every
+        if src.section == "note":
+            text = catalog.text_of(src.key)
+            units = [(t, uid, words) for t, uid, words in every if t == text]
         for n, item in enumerate(raw, 1):
             line = _item_line(src, top, n)
             ecart = _one(catalog, src, item, n, line, own, units)
@@ -152,13 +159,15 @@ def _one(catalog, src, item, n, line, own, units) -> Ecart | None:
             fail(f"la source {url} n’est pas dans « sources » de la page : ajoutez-la (title, url, year), ou corrigez l’adresse")
             return None
         sources.append(own[str(url)])
-    hits = [(i, m.start()) for i, (_, text) in enumerate(units) for m in re.finditer(re.escape(_flat(words)), _flat(text))]
+    hits = [(i, m.start()) for i, (_, _, text) in enumerate(units) for m in re.finditer(re.escape(_flat(words)), _flat(text))]
     if len(hits) != 1:
         fail(f"les mots « {words} » " + ("ne sont pas dans le texte : recopiez-les mot pour mot (sans appel de note)"
                                          if not hits else f"sont {len(hits)} fois dans le texte : allongez-les pour qu’ils n’y soient qu’une fois"))
         return None
     i, offset = hits[0]
-    return Ecart(src.key, n, words, finding, verdict, sources, line, units[i][0], (i, offset))
+    text = units[i][0]
+    return Ecart(src.key, n, words, finding, verdict, sources, line, units[i][1],
+                 (catalog.texts.index(text), i, offset), text)
 
 
 def _flat(text: str) -> str:
@@ -176,6 +185,8 @@ def mark_text(catalog, root: etree.Element, page: str) -> list[Ecart]:
     done = []
     blocks = {el.get("id"): el for el in root.iter() if UNIT_ID.fullmatch(el.get("id") or "")}
     for ecart in catalog.ecarts:
+        if ecart.text != page:
+            continue
         block = blocks.get(ecart.unit)
         if block is None:
             continue
@@ -329,20 +340,24 @@ def _insert_after(root: etree.Element, target: etree.Element, new: etree.Element
 def ecarts_list(catalog, page: str) -> list[etree.Element]:
     from .render import el, link
 
-    if not catalog.ecarts:
+    # On a page of another text's folder (``textes/x/ecarts.md``): that text's findings only.
+    text = next((t for t in catalog.texts[1:] if page.startswith(t[:-3] + "/")), None)
+    ecarts = [e for e in catalog.ecarts if text is None or e.text == text]
+    if not ecarts:
         return [el("p", "Aucun écart n’est relevé pour l’instant.")]
     counts: dict[str, int] = {}
-    for e in catalog.ecarts:
+    for e in ecarts:
         counts[e.verdict] = counts.get(e.verdict, 0) + 1
     summary = el("p", cls="ed-ecarts-summary")
-    summary.text = f"{len(catalog.ecarts)} écarts relevés, dans l’ordre du texte{NBSP}: " + ", ".join(
+    summary.text = f"{len(ecarts)} écarts relevés, dans l’ordre du texte{NBSP}: " + ", ".join(
         f"{VERDICTS[v].lower()} ({counts[v]})" for v in VERDICTS if v in counts) + "."
     ol = el("ol", cls="ed-ecarts")
-    for e in catalog.ecarts:
+    for e in ecarts:
         li = el("li", parent=ol, id=e.id)
         head = el("p", parent=li, cls="ed-ecart__passage")
-        el("span", "Le texte", head, cls="ed-ecart__label").tail = f"{NBSP}: "
-        link(page, f"{catalog.text_page}#{e.id}", unit_label(e.unit), head).tail = f", «{NBSP}{e.words}{NBSP}»"
+        name = "Le texte" if e.text == catalog.text_page else catalog.sources[e.text].title
+        el("span", name, head, cls="ed-ecart__label").tail = f"{NBSP}: "
+        link(page, f"{e.text}#{e.id}", unit_label(e.unit), head).tail = f", «{NBSP}{e.words}{NBSP}»"
         says = el("p", parent=li)
         el("span", "Les sources", says, cls="ed-ecart__label").tail = f"{NBSP}: {e.finding}"
         verdict = el("p", parent=li)
@@ -357,7 +372,7 @@ def ecarts_list(catalog, page: str) -> list[etree.Element]:
             refs.append(twin)
             twin.tail = ")" + (f"{NBSP}; " if i + 1 < len(e.sources) else " — voir ")
         meta = catalog.entries[e.key]
-        label = (f"la {catalog.note_label(e.key).lower()}" if e.key.startswith("notes/")
+        label = (f"la {catalog.note_label(e.key).lower()}" if catalog.is_note(e.key)
                  else f"l’entrée «{NBSP}{meta['title']}{NBSP}»")
         link(page, e.key + ".md", label, refs).tail = "."
     return [summary, ol]

@@ -76,8 +76,8 @@ class _EditionTree(Treeprocessor):
             self.entry_page(root, catalog, src)
         elif section == "note":
             self.note_page(root, catalog, src)
-        marked = ecarts.mark_text(catalog, root, page) if page == catalog.text_page else []
-        if page == catalog.text_page:
+        marked = ecarts.mark_text(catalog, root, page) if page in catalog.text_set else []
+        if page in catalog.text_set:
             self.paragraph_numbers(root)
             self.first_mentions(root)
             self.notes_anchor(root)
@@ -133,7 +133,7 @@ class _EditionTree(Treeprocessor):
         self.title(root, src)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
-        calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_page}
+        calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_of(src.key)}
         others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
         if others:
             for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):
@@ -210,7 +210,7 @@ class _TocTree(Treeprocessor):
 
     def run(self, root):
         catalog = self.ext.catalog
-        if catalog is None or self.ext.page != catalog.text_page:
+        if catalog is None or self.ext.page not in catalog.text_set:
             return
         tokens = getattr(self.md, "toc_tokens", None)
         if tokens is None:

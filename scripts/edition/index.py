@@ -72,12 +72,15 @@ class _IndexTree(Treeprocessor):
                 self.catalog.fail(EditionError(f"docs/{self.page}", src.text.count("\n", 0, line) + 1 if line >= 0 else None,
                                                f"ancre « #{anchor} » en double dans la page : chaque ancre doit être unique"))
             seen.add(anchor)
-        if self.page == self.catalog.text_page:
-            self.catalog.text_units = ecarts.text_units(root)
+        if self.page in self.catalog.text_set:
+            self.catalog.units_by_text[self.page] = ecarts.text_units(root)
+            if self.page == self.catalog.text_page:
+                self.catalog.text_units = self.catalog.units_by_text[self.page]
+            witness = self.catalog.witnesses.setdefault(self.page, {})
             for li in root.iter("li"):
                 lid = li.get("id") or ""
                 if lid.startswith("note-"):
-                    self.catalog.witness[lid[5:]] = _witness_copy(li)
+                    witness[lid[5:]] = _witness_copy(li)
 
 
 class _IndexExt(Extension):
@@ -118,9 +121,15 @@ class Catalog:
         self.archive_url = archive_url
         self.sources: dict[str, Source] = {}
         self.entries: dict[str, dict] = {}  # key -> front matter
-        self.calls: dict[str, str] = {}  # "3" -> "notes/3"
+        # The annotated texts: ``text_page`` first, then every page whose front matter says
+        # ``texte: true`` (e.g. ``textes/<slug>.md``, whose notes are ``textes/<slug>/notes/N.md``).
+        self.texts: list[str] = [text_page]
+        self.text_set: set[str] = {text_page}
+        self.text_calls: dict[str, dict[str, str]] = {text_page: {}}  # text -> {"3": "notes/3"}
+        self.calls: dict[str, str] = self.text_calls[text_page]  # the first text's
         self.works: dict[str, Work] = {}
-        self.witness: dict[str, list[etree.Element]] = {}
+        self.witnesses: dict[str, dict[str, list[etree.Element]]] = {text_page: {}}
+        self.witness: dict[str, list[etree.Element]] = self.witnesses[text_page]  # the first text's
         self.refs: list[Ref] = []
         self.ids: dict[str, list[str]] = {}  # page -> ids in the rendered page (index mode)
         self.call_order: list[str] = []
@@ -131,6 +140,7 @@ class Catalog:
         self._body_lookup: dict[str, str] = {}
         self.archives = Archives(self.fail)
         self.text_units: list[tuple[str, str]] = []  # (id, words) of the text's paragraphs and notes
+        self.units_by_text: dict[str, list[tuple[str, str]]] = {}  # the same, for every text
         self.ecarts: list = []  # edition.ecarts.Ecart, in the order of the text
         self.cache: dict = {}  # what rendering makes once per build (render.previews_html)
         self.sections: dict[str, str | None] = {}  # path -> section (Source.section, computed once)
@@ -157,7 +167,14 @@ class Catalog:
     def _build(self) -> None:
         if not self.docs_dir.is_dir():
             raise EditionError(str(self.docs_dir), None, "dossier des sources introuvable (option docs_dir de l’extension edition)")
-        for src in read_sources(self.docs_dir, self.fail):
+        sources = read_sources(self.docs_dir, self.fail)
+        for src in sources:
+            if src.meta.get("texte") is True and src.path != self.text_page and not src.section:
+                self.texts.append(src.path)
+                self.text_set.add(src.path)
+                self.text_calls[src.path] = {}
+                self.witnesses[src.path] = {}
+        for src in sources:
             try:
                 validate(src)
             except EditionError as error:
@@ -165,15 +182,22 @@ class Catalog:
             self.sources[src.path] = src
             self.sections[src.path] = src.section
             self._body_lookup.setdefault(_normal(src.body), src.path)
+            if src.section == "note" and self.text_of(src.key) not in self.text_set:
+                self.sections[src.path] = None
+                self.fail(EditionError(f"docs/{src.path}", 1,
+                                       f"page de note sans texte : docs/{self.text_of(src.key)} n’existe pas ou "
+                                       "n’a pas « texte: true » dans son front matter"))
+                continue
             if src.section:
                 self.entries[src.key] = src.meta
             if src.section == "note":
                 call = str(src.meta["call"])
-                if call in self.calls:
+                calls = self.text_calls[self.text_of(src.key)]
+                if call in calls:
                     self.fail(EditionError(f"docs/{src.path}", src.meta_line("call"),
-                                           f"l’appel « {call} » a déjà sa page ({self.calls[call]}.md) : changez « call »"))
+                                           f"l’appel « {call} » a déjà sa page ({calls[call]}.md) : changez « call »"))
                     continue
-                self.calls[call] = src.key
+                calls[call] = src.key
         if "bibliographie.md" in self.sources:
             try:
                 self.works = read_works(self.sources["bibliographie.md"])
@@ -214,22 +238,28 @@ class Catalog:
                 ext.tree.marker = Marker(self, path, render=False)
             self.refs.extend(ext.tree.marker.refs)
             self.ids[path] = ext.tree.ids
-            if path == self.text_page:
-                missing = [c for c in self.calls if c not in ext.tree.marker.calls_seen
-                           and not any(r.target == self.calls[c] and r.source == path for r in ext.tree.marker.refs)]
+            if path in self.text_set:
+                calls = self.text_calls[path]
+                missing = [c for c in calls if c not in ext.tree.marker.calls_seen
+                           and not any(r.target == calls[c] and r.source == path for r in ext.tree.marker.refs)]
                 for call in missing:
-                    note = self.sources[self.calls[call] + ".md"]
+                    note = self.sources[calls[call] + ".md"]
                     self.fail(EditionError(f"docs/{note.path}", note.meta_line("call"),
                                            f"page de note sans appel : le texte n’a pas d’appel « {call} » ([^{call}] ou lien vers cette page)"))
         self.archives.finish()
         self.ecarts = ecarts.read(self)
         self.call_order = []
-        for ref in self.refs:
-            if ref.source == self.text_page and ref.target.startswith("notes/") and ref.target not in self.call_order:
-                self.call_order.append(ref.target)
-        for key in sorted(k for k in self.entries if k.startswith("notes/")):
-            if key not in self.call_order:
-                self.call_order.append(key)
+        self.text_notes: dict[str, list[str]] = {}  # text -> its notes, in the order of their calls
+        for text in self.texts:
+            order = self.text_notes[text] = []
+            for ref in self.refs:
+                if ref.source == text and self.is_note(ref.target) and self.text_of(ref.target) == text \
+                        and ref.target not in order:
+                    order.append(ref.target)
+            for key in sorted(k for k in self.entries if self.is_note(k) and self.text_of(k) == text):
+                if key not in order:
+                    order.append(key)
+            self.call_order += order
         for key in self.call_order:
             for wid in self.entries[key].get("cites") or []:
                 if str(wid) in self.works:
@@ -278,6 +308,31 @@ class Catalog:
         return self.archives.year(url)
 
     # -- queries ------------------------------------------------------------
+    def is_note(self, key: str) -> bool:
+        return self.sections.get(key + ".md") == "note"
+
+    def text_of(self, key: str) -> str:
+        """The text a note belongs to: ``notes/3`` → the first text, ``textes/x/notes/1`` →
+        ``textes/x.md``."""
+        head, sep, _ = key.rpartition("/notes/")
+        return head + ".md" if sep else self.text_page
+
+    def notes_dir(self, text: str) -> str:
+        """Where a text's note pages live: ``notes/`` for the first, ``textes/x/notes/`` else."""
+        return "notes/" if text == self.text_page else text[:-3] + "/notes/"
+
+    def witness_of(self, key: str) -> list[etree.Element] | None:
+        """The author's note that note page ``key`` comments, as its text gives it."""
+        return self.witnesses.get(self.text_of(key), {}).get(str(self.entries[key]["call"]))
+
+    def text_of_ref(self, ref: Ref) -> str | None:
+        """The text an occurrence belongs to: its text, or its note's; None elsewhere."""
+        if ref.source in self.text_set:
+            return ref.source
+        if self.sections.get(ref.source) == "note":
+            return self.text_of(ref.source[:-3])
+        return None
+
     def page_for_body(self, lines: list[str]) -> str | None:
         return self._body_lookup.get(_normal("\n".join(lines)))
 
@@ -327,8 +382,8 @@ class Catalog:
         return list(self._by_target.get(key, []))
 
     def rank(self, path: str) -> tuple:
-        if path == self.text_page:
-            return (0, 0, "")
+        if path in self.text_set:
+            return (0, self.texts.index(path), "")
         key = path[:-3]
         if self._call_rank is None or len(self._call_rank) != len(self.call_order):
             self._call_rank = {k: i for i, k in enumerate(self.call_order)}
@@ -352,7 +407,7 @@ class Catalog:
     def label(self, ref: Ref) -> str:
         src = self.sources[ref.source]
         section = self.sections.get(ref.source)
-        if ref.source == self.text_page:
+        if ref.source in self.text_set:
             part = self.text_part(ref.anchor)
             return f"{src.title}, {part}" if part else src.title
         if section == "note":
@@ -365,7 +420,11 @@ class Catalog:
 
     def note_label(self, key: str) -> str:
         call = str(self.entries[key]["call"])
-        return "Note astérisque" if not call.isdigit() else f"Note\u00a0{call}"
+        label = "Note astérisque" if not call.isdigit() else f"Note\u00a0{call}"
+        text = self.text_of(key)
+        if text != self.text_page and text in self.sources:  # another text's: say which
+            label += f" ({self.sources[text].title})"
+        return label
 
 
 # Parts of a text that have a name without the text's front matter saying it.

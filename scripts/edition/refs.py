@@ -139,12 +139,12 @@ class Marker:
         parents = parent_map(root)
         src = self.catalog.sources.get(self.page)
         self.fn_calls: dict = {}
-        if self.page == self.catalog.text_page:
+        if self.page in self.catalog.text_set:
             self.mark_footnotes(root, src)
         for a in list(root.iter("a")):
             if a in self.fn_calls:
                 n, sup = self.fn_calls[a]
-                self.mark_ref(a, self.catalog.calls[n], parents, ref_id=f"appel-{n}", id_on=sup)
+                self.mark_ref(a, self.catalog.text_calls[self.page][n], parents, ref_id=f"appel-{n}", id_on=sup)
                 continue
             if "ed-generated" in classes(a) or "ed-ref" in classes(a):
                 continue
@@ -157,7 +157,7 @@ class Marker:
                 continue
             path, _frag = target
             key = path[:-3]
-            if not path.startswith(SECTION_DIRS) or path.endswith("/index.md"):
+            if not (path.startswith(SECTION_DIRS) or "/notes/" in path) or path.endswith("/index.md"):
                 continue
             if key not in self.catalog.entries:
                 if self.page in self.catalog.sources:
@@ -172,7 +172,7 @@ class Marker:
 
     # -- note calls -------------------------------------------------------
     def mark_footnotes(self, root, src) -> None:
-        calls = self.catalog.calls  # "3" -> "notes/3"
+        calls = self.catalog.text_calls[self.page]  # "3" -> "notes/3"
         seen = set()
         for sup in list(root.iter("sup")):
             sid = sup.get("id") or ""
@@ -183,7 +183,7 @@ class Marker:
             if n not in calls:
                 line = src.line_of(f"[^{n}]") if src else None
                 self.catalog.fail(EditionError(f"docs/{self.page}", line,
-                                  f"appel de note [^{n}] sans page de note : créez docs/notes/{n}.md avec « call: \"{n}\" »"))
+                                  f"appel de note [^{n}] sans page de note : créez docs/{self.catalog.notes_dir(self.page)}{n}.md avec « call: \"{n}\" »"))
                 continue
             seen.add(n)
             sup.set("id", f"appel-{n}")
@@ -218,7 +218,7 @@ class Marker:
         if ref_id is None:
             ref_id = holder.get("id") or self.fresh_id("ref-" + key.split("/", 1)[1].replace("/", "-"))
         holder.set("id", ref_id)
-        kind = key.split("/", 1)[0]
+        kind = "notes" if "/notes/" in "/" + key else key.split("/", 1)[0]
         add_class(a, "ed-ref", f"ed-ref--{kind}")
         entry = self.catalog.entries[key]
         if entry.get("lang") and not a.get("lang"):

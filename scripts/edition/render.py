@@ -87,6 +87,22 @@ def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Elem
     count = el("p", cls="ed-backlinks-count")
     count.text = f"{len(refs)} renvoi{'s' if len(refs) > 1 else ''}, calculé{'s' if len(refs) > 1 else ''} à partir des sources\u00a0:"
     out.append(count)
+    # Occurrences in more than one text: grouped by text (its page and notes), then the rest.
+    groups: dict = {}
+    for ref in refs:
+        groups.setdefault(catalog.text_of_ref(ref), []).append(ref)
+    if len([t for t in groups if t is not None]) < 2:
+        out.append(_backlinks_list(catalog, refs, page))
+        return out
+    for text in [t for t in catalog.texts if t in groups] + ([None] if None in groups else []):
+        title = catalog.sources[text].title if text else "Ailleurs dans l’édition"
+        hid = "renvois-" + (text[:-3].replace("/", "-") if text else "ailleurs")
+        out.append(heading(title, hid, level=3, indexed=False))
+        out.append(_backlinks_list(catalog, groups[text], page))
+    return out
+
+
+def _backlinks_list(catalog, refs, page: str) -> etree.Element:
     ul = el("ul", cls="ed-backlinks")
     for ref in refs:
         li = el("li", parent=ul)
@@ -99,8 +115,7 @@ def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Elem
         if not shown:
             quote.remove(mark)
             quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
-    out.append(ul)
-    return out
+    return ul
 
 
 def definition_block(meta: dict) -> etree.Element:
@@ -152,7 +167,7 @@ def preview_container(catalog, keys: list[str]) -> etree.Element | None:
         item = el("div", parent=box, id=catalog.preview_id(key), cls="ed-preview-content",
                   data_search_exclude="")
         p = el("p", parent=item)
-        if key.startswith("notes/"):
+        if catalog.is_note(key):
             el("strong", catalog.note_label(key), p).tail = f"{NBSP}: "
             _note_preview(catalog, key, p)
             constat = one_line(str(meta.get("constat") or ""))
@@ -189,7 +204,7 @@ def previews_html(catalog, keys: list[str], serialize) -> str:
 def _note_preview(catalog, key: str, p: etree.Element) -> None:
     """The author's note, inline, at the end of ``p``."""
     meta = catalog.entries[key]
-    witness = catalog.witness.get(str(meta["call"]), [])
+    witness = catalog.witness_of(key) or []
     text = " ".join("".join(e.itertext()) for e in witness).strip()
     works = [catalog.works[str(w)] for w in meta.get("cites") or [] if str(w) in catalog.works]
     if text and BARE_ADDRESS.fullmatch(text) and works:
@@ -295,14 +310,15 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
     meta = catalog.entries[key]
     call = str(meta["call"])
     out = []
-    calls = [r for r in catalog.refs_to(key) if r.source == catalog.text_page]  # (document order)
+    text_page = catalog.text_of(key)
+    calls = [r for r in catalog.refs_to(key) if r.source == text_page]  # (document order)
     if meta.get("constat"):  # what the edition found, first
         finding = el("p", cls="ed-finding")
         el("strong", "L’édition\u00a0:", finding).tail = " " + str(meta["constat"]).strip()
         out.append(finding)
     out.append(heading("La note dans le texte", "note", indexed=False))
     box = el("blockquote", cls="ed-witness")
-    witness = catalog.witness.get(call)
+    witness = catalog.witness_of(key)
     if witness:
         for item in witness:
             item = copy.deepcopy(item)
@@ -317,7 +333,7 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
                 add_class(a, "ed-generated")
                 href = a.get("href") or ""
                 if href.endswith(".md") or ".md#" in href:
-                    target = posixpath.normpath(posixpath.join(posixpath.dirname(catalog.text_page), href))
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(text_page), href))
                     path, _, frag = target.partition("#")
                     a.set("href", relative(page, path) + (f"#{frag}" if frag else ""))
             box.append(item)
@@ -331,8 +347,8 @@ def note_head(catalog, key: str, page: str) -> list[etree.Element]:
         el("p", quoted(sentence_around(ref.block_text, ref.offset)), q)
         out.append(q)
         p = el("p", cls="ed-back")
-        label = catalog.text_part(ref.anchor) or catalog.sources[catalog.text_page].title
-        link(page, f"{catalog.text_page}#{ref.id}", f"Revenir à l’appel de note dans le texte ({label})", p, cls="md-button")
+        label = catalog.text_part(ref.anchor) or catalog.sources[text_page].title
+        link(page, f"{text_page}#{ref.id}", f"Revenir à l’appel de note dans le texte ({label})", p, cls="md-button")
         out.append(p)
     cites = [catalog.works[str(w)] for w in meta.get("cites") or []]
     if cites:
@@ -362,7 +378,7 @@ def _work_element(catalog, data: dict) -> etree.Element:
 
 
 def prevnext(catalog, key: str, page: str) -> etree.Element:
-    order = catalog.call_order
+    order = catalog.text_notes[catalog.text_of(key)]  # (a text's notes, not the next text's)
     i = order.index(key)
     nav = el("nav", cls="ed-prevnext", aria_label="Notes précédente et suivante", data_search_exclude="")
     if i > 0:
@@ -420,7 +436,10 @@ def names_list(catalog, page: str) -> list[etree.Element]:
 
 def notes_list(catalog, page: str) -> list[etree.Element]:
     ol = el("ul", cls="ed-notes-list", data_search_exclude="")
-    for key in catalog.call_order:
+    # On a text's notes page (``notes/index.md``, ``textes/x/notes/index.md``): that text's notes;
+    # elsewhere, every text's.
+    text = next((t for t in catalog.texts if page.startswith(catalog.notes_dir(t))), None)
+    for key in catalog.text_notes[text] if text else catalog.call_order:
         meta = catalog.entries[key]
         li = el("li", parent=ol)
         link(page, key + ".md", str(meta["title"]), li)

@@ -1,6 +1,7 @@
 """A share address for each paragraph of the text: ``/texte/3/``, with a link preview of its own.
 
     run(site, root)   writes site/texte/<N>/index.html for each paragraph (and the epigraph)
+                      of the text, and site/<text>/<N>/index.html for each other text's
 
 Link previews (messengers, social networks) ignore the ``#fragment`` of an address: every
 ``/texte/#p3`` looked like the whole text. Each paragraph therefore gets a small page of its
@@ -116,38 +117,68 @@ def share_page(*, lang: str, site_name: str, site_url: str, page_url: str, slug:
 """
 
 
+def other_texts(root: Path) -> list[tuple[str, dict]]:
+    """The edition's other annotated texts: (docs-relative path, front matter) of each page whose
+    front matter says ``texte: true`` (GUIDE.md, « Ajouter un autre texte »), in path order."""
+    docs = Path(root) / "docs"
+    out = []
+    for file in sorted(docs.rglob("*.md"), key=lambda p: p.relative_to(docs).as_posix()):
+        with file.open(encoding="utf-8") as fh:
+            if fh.readline().strip() != "---":
+                continue
+        meta = front_matter(file)
+        if meta.get("texte") is True:
+            out.append((file.relative_to(docs).as_posix(), meta))
+    return out
+
+
+def _work(root: Path, config: dict, wid: str) -> dict:
+    cite = (config.get("extra") or {}).get("citation") or {}
+    bib = Path(root) / "docs" / str(cite.get("bibliography") or "bibliographie.md")
+    return next((w for w in front_matter(bib).get("works") or [] if w.get("id") == wid), {})
+
+
+def _page_url(text_page: str) -> str:
+    return re.sub(r"(index)?\.md$", "", text_page).rstrip("/") + "/"
+
+
 def run(site: Path, root: Path) -> None:
     site, root = Path(site), Path(root)
     config = mkdocs_config(root)
     cite = (config.get("extra") or {}).get("citation") or {}
     text_page = str(cite.get("page") or "")
-    if not text_page:
-        return  # no text page named: nothing to share by paragraph
-    page_url = re.sub(r"(index)?\.md$", "", text_page).rstrip("/") + "/"
-    site_url = str(config.get("site_url") or "").rstrip("/") + "/"
-    site_name = str(config.get("site_name") or "")
     try:
-        book = _book(root, config)
-        meta = front_matter(root / "docs" / text_page)
-        passage = str(meta.get("share_title") or meta.get("title") or "").strip()
-        author = _author(book)
-        short = str(book.get("title", "")).split(". ")[0]
-        year = str(((book.get("issued") or {}).get("date-parts") or [[""]])[0][0])
-        for slug, label, words in units(site, page_url):
-            anchor = f"p{slug}" if slug.isdigit() else slug
-            title = f"{author}, « {passage} », {label}" if passage else f"{author}, {label}"
-            quote, byline = words, f"{author}, {short} ({year}), {label}"
-            said = re.fullmatch(r"(.+?)\s+[–—-]\s+(.+?)\.?", words)
-            if slug == EPIGRAPH_SLUG and said:  # another author's words: theirs, not the text's author
-                quote, byline = said.group(1).strip("« »\u00a0"), said.group(2)
-                title = f"{byline}, épigraphe de « {passage} »" if passage else byline
-            html_text = share_page(
-                lang="fr", site_name=site_name, site_url=site_url, page_url=page_url, slug=slug,
-                anchor=anchor, title=title, description=cut(words), quote=cut(quote, 130),
-                byline=byline)
-            dest = site / page_url / slug / "index.html"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(html_text, encoding="utf-8")
+        if text_page:  # the first text: its book is extra.citation.work
+            _write(site, config, text_page, front_matter(root / "docs" / text_page), _book(root, config))
+        for path, meta in other_texts(root):  # another text: its front matter's « work », if any
+            if path != text_page:
+                _write(site, config, path, meta, _work(root, config, str(meta.get("work") or "")))
     except (ShareError, OSError) as exc:
         print(f"shares : {exc}", file=sys.stderr)
         raise SystemExit(1)
+
+
+def _write(site: Path, config: dict, text_page: str, meta: dict, book: dict) -> None:
+    page_url = _page_url(text_page)
+    site_url = str(config.get("site_url") or "").rstrip("/") + "/"
+    site_name = str(config.get("site_name") or "")
+    passage = str(meta.get("share_title") or meta.get("title") or "").strip()
+    author = _author(book) or site_name
+    short = str(book.get("title", "")).split(". ")[0]
+    year = str(((book.get("issued") or {}).get("date-parts") or [[""]])[0][0])
+    work = f"{short} ({year})" if short and year else short
+    for slug, label, words in units(site, page_url):
+        anchor = f"p{slug}" if slug.isdigit() else slug
+        title = f"{author}, « {passage} », {label}" if passage else f"{author}, {label}"
+        quote, byline = words, ", ".join(x for x in (author, work, label) if x)
+        said = re.fullmatch(r"(.+?)\s+[–—-]\s+(.+?)\.?", words)
+        if slug == EPIGRAPH_SLUG and said:  # another author's words: theirs, not the text's author
+            quote, byline = said.group(1).strip("« »\u00a0"), said.group(2)
+            title = f"{byline}, épigraphe de « {passage} »" if passage else byline
+        html_text = share_page(
+            lang="fr", site_name=site_name, site_url=site_url, page_url=page_url, slug=slug,
+            anchor=anchor, title=title, description=cut(words), quote=cut(quote, 130),
+            byline=byline)
+        dest = site / page_url / slug / "index.html"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(html_text, encoding="utf-8")

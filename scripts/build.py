@@ -66,6 +66,12 @@ def main(argv=None) -> int:
             print(f"mkdocs.yml: site_url est l’adresse provisoire « {url} » : donnez l’adresse publique "
                   "(EDITION_SITE_URL=https://… dans l’environnement, ou site_url dans mkdocs.yml)", file=sys.stderr)
             return 1
+        from publish import edition_settings
+        if not edition_settings(mkdocs_config(ROOT)).get("report"):
+            print("mkdocs.yml: extra.edition.report n’est pas réglé : « Signaler une erreur » écrirait à une "
+                  "adresse supposée ; donnez celle qui reçoit les signalements (EDITION_REPORT=mailto:… dans "
+                  "l’environnement, ou extra.edition.report dans mkdocs.yml)", file=sys.stderr)
+            return 1
     check = importlib.import_module("edition.check")
     if check.main([str(ROOT / "docs")]) != 0:
         return 1

@@ -131,8 +131,24 @@ def test_a_publishing_build_refuses_the_placeholder_address(tmp_path):
     assert not (tmp_path / "site").exists(), "nothing is built"
 
 
+def test_a_publishing_build_refuses_a_guessed_report_address(tmp_path):
+    """« Signaler une erreur » must reach someone: a publishing build without a report address
+    stops in one line, before building anything."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "EDITION_REPORT"}
+    env["EDITION_SITE_URL"] = "https://edition.exemple.test/safecity/"
+    proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build.py"), "--site",
+                           str(tmp_path / "site"), "--publication"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "extra.edition.report" in lines[0], proc.stderr
+    assert not (tmp_path / "site").exists(), "nothing is built"
+
+
 def test_one_variable_gives_every_absolute_address(tmp_path):
-    proc = _build(tmp_path, "--publication", EDITION_SITE_URL="https://edition.exemple.test/safecity/")
+    proc = _build(tmp_path, "--publication", EDITION_SITE_URL="https://edition.exemple.test/safecity/",
+                  EDITION_REPORT="mailto:corrections@edition.exemple.test")
     assert proc.returncode == 0, proc.stderr
     site = tmp_path / "site"
     text = (site / "texte" / "index.html").read_text(encoding="utf-8")

@@ -39,6 +39,7 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from publish.offsets import line_starts
 
 META_ENV = "EDITION_META_CSP"
 
@@ -308,14 +309,6 @@ class _HeadLocator(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _offset(text: str, line: int, col: int) -> int:
-    """Absolute offset of html.parser's (line, column) position (lines counted on "\\n")."""
-    pos = 0
-    for _ in range(line - 1):
-        pos = text.index("\n", pos) + 1
-    return pos + col
-
-
 def inject_meta(page: Path, policy: str) -> bool:
     """Insert the CSP meta element into one page; False if it already has this exact one."""
     with open(page, encoding="utf-8", newline="") as f:  # keep the bytes as they are
@@ -331,7 +324,7 @@ def inject_meta(page: Path, policy: str) -> bool:
     if anchor is None:
         raise ValueError(f"{page} : ni <meta charset> ni <head>")
     line, col, tag_text = anchor
-    at = _offset(text, line, col) + len(tag_text)
+    at = line_starts(text)[line] + col + len(tag_text)
     meta = ('\n      <meta http-equiv="Content-Security-Policy" content="'
             + html.escape(policy, quote=True) + '">')
     if not loc.has_referrer:  # (the template may one day carry its own)

@@ -21,35 +21,27 @@ from __future__ import annotations
 import html
 import posixpath
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish import qr
+from publish.offsets import OffsetParser
 
 OUT = Path("assets") / "qr"
 MARK = "ed-print-where"
 
 
-class _Find(HTMLParser):
+class _Find(OffsetParser):
     """Offset of the last </article>, the canonical address, whether the page redirects or
     already has the block."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
-        self.lines = [0]
-        for line in text.splitlines(keepends=True):
-            self.lines.append(self.lines[-1] + len(line))
         self.end = None
         self.canonical = None
         self.redirect = False
         self.done = False
-        self.feed(text)
-        self.close()
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.lines[line - 1] + col
+        self.read(text)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -62,7 +54,7 @@ class _Find(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "article":
-            self.end = self._offset()  # where "</article>" starts
+            self.end = self.position()  # where "</article>" starts
 
 
 def short(url: str) -> str:

@@ -20,8 +20,9 @@ import html
 import json
 import re
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
+
+from publish.offsets import OffsetParser
 
 INDEX = Path("search") / "search_index.json"
 SCRIPT = Path("search") / "search_index.js"
@@ -37,30 +38,22 @@ class SearchStepError(Exception):
     pass
 
 
-class _Page(HTMLParser):
+class _Page(OffsetParser):
     """Offsets of the article and of each search unit in one built page, and each unit's
     address and words."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
-        self._lines = [0]
-        for line in text.splitlines(keepends=True):
-            self._lines.append(self._lines[-1] + len(line))
         self.stack: list[tuple[str, dict, int]] = []  # tag, attrs, start offset
         self.article: tuple[int, int] | None = None
         self.units: list[dict] = []
         self._open_units: list[dict] = []
         self._excluded = 0
-        self.feed(text)
-        self.close()
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._lines[line - 1] + col
+        self.read(text)
 
     def handle_starttag(self, tag, attrs):
         attrs = {k: v or "" for k, v in attrs}
-        start = self._offset()
+        start = self.position()
         if tag in VOID:
             return
         self.stack.append((tag, attrs, start))
@@ -86,12 +79,12 @@ class _Page(HTMLParser):
             self._excluded -= 1
         if self._open_units and self._open_units[-1]["depth"] == len(self.stack) + 1:
             unit = self._open_units.pop()
-            end = self._offset() + len(f"</{tag}>")
+            end = self.position() + len(f"</{tag}>")
             unit["end"] = end
             self.units.append(unit)
         if tag == "article" and self.article and self.article[1] == -1 \
                 and "md-content__inner" in (attrs.get("class") or ""):
-            self.article = (self.article[0], self._offset())
+            self.article = (self.article[0], self.position())
 
     def handle_data(self, data):
         if self._excluded:

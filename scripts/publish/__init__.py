@@ -103,3 +103,70 @@ def edition_settings(config: dict) -> dict:
             ed["version"] = str(versions[0].get("version"))
             ed["version_date"] = versions[0].get("date")
     return ed
+
+
+def other_texts(root: Path) -> list[tuple[str, dict]]:
+    """The edition's other annotated texts: (docs-relative path, front matter) of each page whose
+    front matter says ``texte: true`` (GUIDE.md, « Ajouter un autre texte »), in path order."""
+    docs = Path(root) / "docs"
+    out = []
+    for file in sorted(docs.rglob("*.md"), key=lambda p: p.relative_to(docs).as_posix()):
+        with file.open(encoding="utf-8") as fh:
+            if fh.readline().strip() != "---":
+                continue
+        meta = front_matter(file)
+        if meta.get("texte") is True:
+            out.append((file.relative_to(docs).as_posix(), meta))
+    return out
+
+
+class Text:
+    """One annotated text of the edition, as the downloads need it: ``source``, its page in
+    docs/ (``texte.md``, ``textes/declaration-1789.md``); ``meta``, its front matter; ``url``,
+    its site path (``texte/``); ``notes``, the site path of its note pages (``notes/`` for the
+    first, ``textes/declaration-1789/notes/`` for another, as scripts/edition says); ``slug``,
+    the last part of its address (``declaration-1789``), which names its own downloads;
+    ``first``, whether it is the first text (``extra.citation.page``)."""
+
+    def __init__(self, source: str, meta: dict, first: bool):
+        self.source, self.meta, self.first = source, meta, first
+        stem = source[:-3] if source.endswith(".md") else source
+        self.url = (stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem).rstrip("/") + "/"
+        self.notes = "notes/" if first else stem + "/notes/"
+        self.slug = self.url.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def name(self) -> str:
+        """What the site calls the text (its front matter's title, as in the navigation and
+        the « Renvois » grouped by text)."""
+        return str(self.meta.get("title") or self.slug)
+
+    def __repr__(self) -> str:
+        return f"Text({self.source!r})"
+
+
+def project_root(config: dict) -> Path:
+    """The project folder of an mkdocs.yml read by mkdocs_config (docs/ is beside it)."""
+    return Path(config.get("config_file_path") or "mkdocs.yml").resolve().parent
+
+
+def edition_texts(root: Path, config: dict | None = None) -> list[Text]:
+    """Every annotated text of the edition, the first (``extra.citation.page``, default
+    texte.md) first, then the others (``texte: true``) in path order."""
+    config = mkdocs_config(root) if config is None else config
+    first = str(((config.get("extra") or {}).get("citation") or {}).get("page") or "texte.md")
+    page = Path(root) / "docs" / first
+    texts = [Text(first, front_matter(page) if page.is_file() else {}, True)]
+    texts += [Text(path, meta, False) for path, meta in other_texts(root) if path != first]
+    return texts
+
+
+def text_work(root: Path, config: dict, text: Text) -> dict:
+    """The book a text comes from: for the first, the work ``extra.citation.work``; for another,
+    the work its front matter names (``work:``) in the bibliography's ``works``; else {}."""
+    if text.first:
+        return cited_work(root, config) or {}
+    cite = (config.get("extra") or {}).get("citation") or {}
+    bib = Path(root) / "docs" / str(cite.get("bibliography") or "bibliographie.md")
+    wid = text.meta.get("work")
+    return next((w for w in front_matter(bib).get("works") or [] if wid and w.get("id") == wid), {})

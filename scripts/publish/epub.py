@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from publish import mkdocs_config, source_date_epoch
+from publish import edition_texts, mkdocs_config, source_date_epoch
 from publish import pdf as P
 
 CARD = Path("assets") / "cards" / "texte.png"
@@ -61,8 +61,9 @@ def _id(value: str) -> str:
 
 
 class Chapter:
-    def __init__(self, name: str, title: str, pids: list[str]):
+    def __init__(self, name: str, title: str, pids: list[str], under: str | None = None):
         self.name, self.title, self.pids = name, title, pids   # file name, title, page ids held
+        self.under = under  # a note's chapter: the file name of its text's chapter
         self.body = P.el("body")
 
 
@@ -132,13 +133,20 @@ def footnotes(section: ET.Element, pid: str) -> None:
 
 def assemble(site: Path, root: Path, epoch: int):
     ed = P.edition_facts(site, root, epoch)
-    notes = P.listed_entries(site, "notes", ("ul", "ed-notes-list"))
+    texts = edition_texts(root, ed.config)  # the first text, then the others (texte: true)
+    notes_of = {t.url: P.listed_entries(site, t.notes.rstrip("/"), ("ul", "ed-notes-list")) for t in texts}
     glossary = P.listed_entries(site, "glossaire", ("dl", "ed-entries"))
     names = P.listed_entries(site, "noms", ("dl", "ed-entries"))
     pages: dict[str, P.Page] = {}
-    for url in ["texte/", *notes, *glossary, *names, "bibliographie/", "principes/"]:
+    for t in texts:
+        pages[t.url] = P.Page(site, t.url, P.page_id(t.url), "texte")
+        for url in notes_of[t.url]:
+            pages[url] = P.Page(site, url, P.page_id(url), "notes")
+    for url in [*glossary, *names, "bibliographie/", "principes/"]:
         pages[url] = P.Page(site, url, P.page_id(url), url.split("/")[0])
     part_ids = {"notes/": "partie-notes", "glossaire/": "partie-glossaire", "noms/": "partie-noms"}
+    for t in texts[1:]:
+        part_ids[t.notes] = f"partie-notes-{P.page_id(t.url)}"
     asm = P.Assembler(pages, part_ids)
     chapters: list[Chapter] = []
 
@@ -154,14 +162,20 @@ def assemble(site: Path, root: Path, epoch: int):
                     h.tag = {"h1": "h2", "h2": "h3", "h3": "h4"}[h.tag]
         return section
 
-    texte = Chapter("texte.xhtml", pages["texte/"].title, ["texte"])
-    section = add_page(texte, "texte/")
-    footnotes(section, "texte")
-    chapters.append(texte)
-    for url in notes:
-        ch = Chapter(f"{pages[url].pid}.xhtml", pages[url].title, [pages[url].pid])
-        add_page(ch, url)
-        chapters.append(ch)
+    for t in texts:  # each text, then its notes (the first's chapter keeps the name texte.xhtml)
+        pid = pages[t.url].pid
+        texte = Chapter("texte.xhtml" if t.first else f"{pid}.xhtml", pages[t.url].title, [pid])
+        section = add_page(texte, t.url)
+        footnotes(section, pid)
+        chapters.append(texte)
+        for i, url in enumerate(notes_of[t.url]):
+            ch = Chapter(f"{pages[url].pid}.xhtml", pages[url].title, [pages[url].pid],
+                         texte.name if len(texts) > 1 else None)
+            add_page(ch, url)
+            if i == 0:  # the notes' index is not a chapter: its links go to the first note
+                ch.pids.append(part_ids[t.notes])
+                ch.body.insert(0, P.el("span", None, None, id=part_ids[t.notes]))
+            chapters.append(ch)
     for kind, urls in (("glossaire", glossary), ("noms", names)):
         index = P.parse(site / kind / "index.html").find(".//article")
         h1 = index.find(".//h1")
@@ -175,10 +189,6 @@ def assemble(site: Path, root: Path, epoch: int):
         ch = Chapter(f"{pages[url].pid}.xhtml", pages[url].title, [pages[url].pid])
         add_page(ch, url)
         chapters.append(ch)
-    # Notes' index is not a chapter: its links go to the first note.
-    if notes:
-        chapters[1].pids.append(part_ids["notes/"])
-        chapters[1].body.insert(0, P.el("span", None, None, id=part_ids["notes/"]))
     return ed, chapters
 
 
@@ -271,9 +281,17 @@ def nav(ed, chapters: list[Chapter]) -> bytes:
     n.set("epub:type", "toc")
     P.el("h1", "Sommaire", n)
     ol = P.el("ol", None, n)
+    items: dict[str, ET.Element] = {}
     for ch in chapters:
-        li = P.el("li", None, ol)
+        parent = ol
+        if ch.under:  # several texts: a text's notes are listed under it
+            text_li = items[ch.under]
+            parent = text_li.find("ol")
+            if parent is None:
+                parent = P.el("ol", None, text_li)
+        li = P.el("li", None, parent)
         P.el("a", ch.title, li, href=ch.name)
+        items[ch.name] = li
     return xhtml(ed.site_name, body)
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
-from publish import cited_work, edition_settings, mkdocs_config, source_date_epoch
+from publish import Text, cited_work, edition_settings, edition_texts, mkdocs_config, source_date_epoch, text_work
 
 DOWNLOADS = Path("telechargements")
 STYLESHEET = Path("assets") / "edition.css"  # its @media print part
@@ -65,6 +65,13 @@ HOW_TO_READ = [
     "dans le texte imprimé ; dans le fichier PDF, ils restent des liens vers leur entrée. "
     "Les adresses des sources sont données entre chevrons ; « archive » signale une copie "
     "conservée sur web.archive.org.",
+]
+# The same for an edition of several texts; {ranges}: « § 1 à § 9 dans « Le texte », … ».
+HOW_TO_READ_TEXTS = [
+    "Les numéros dans la marge de chaque texte ({ranges}) sont ceux de ses paragraphes, auxquels "
+    "renvoient les commentaires. Les appels de note renvoient aux notes de l’auteur, à la fin de "
+    "chaque texte ; chacune est ensuite commentée dans les notes de l’édition qui suivent ce texte.",
+    HOW_TO_READ[1],
 ]
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -279,10 +286,10 @@ class Assembler:
         if href.startswith(("mailto:", "data:")):
             return
         # Note calls point to the note page on the site; on paper, to the note under the text.
-        if "footnote-ref" in cls and page.pid == "texte":
+        if "footnote-ref" in cls and page.part == "texte":  # (on the page of a text)
             n = (a.get("aria-label") or "").rsplit(" ", 1)[-1]
             if n.isdigit():
-                a.set("href", f"#texte--note-{n}")
+                a.set("href", f"#{page.pid}--note-{n}")
                 return
         new = self.anchor(page.url, href)
         if new:
@@ -386,20 +393,28 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
     ed = edition_facts(site, root, epoch)
     site_name, canonical = ed.site_name, ed.canonical
 
-    # Reading order.
-    notes = listed_entries(site, "notes", ("ul", "ed-notes-list"))
+    # Reading order: each text followed by its notes (the first text, then the others).
+    texts = edition_texts(root, ed.config) if root is not None else [Text("texte.md", {}, True)]
+    several = len(texts) > 1
+    notes_of = {t.url: listed_entries(site, t.notes.rstrip("/"), ("ul", "ed-notes-list")) for t in texts}
+    notes = [url for t in texts for url in notes_of[t.url]]
     glossary = listed_entries(site, "glossaire", ("dl", "ed-entries"))
     names = listed_entries(site, "noms", ("dl", "ed-entries"))
-    layout = [("presentation", [""]), ("texte", ["texte/"]), ("notes", notes),
-              ("glossaire", glossary), ("noms", names),
-              ("bibliographie", ["bibliographie/"]), ("principes", ["principes/"])]
+    layout = [("presentation", [""])]
+    for t in texts:
+        layout += [("texte", [t.url]), ("notes", notes_of[t.url])]
+    layout += [("glossaire", glossary), ("noms", names),
+               ("bibliographie", ["bibliographie/"]), ("principes", ["principes/"])]
     pages: dict[str, Page] = {}
     for part, urls in layout:
         for url in urls:
             pages[url] = Page(site, url, page_id(url), part)
     part_ids = {"notes/": "partie-notes", "glossaire/": "partie-glossaire", "noms/": "partie-noms"}
+    for t in texts[1:]:
+        part_ids[t.notes] = f"partie-notes-{page_id(t.url)}"
     asm = Assembler(pages, part_ids)
-    paragraphs = [p for p in pages["texte/"].article.iter("p") if "ed-par" in classes(p)]
+    first_url = texts[0].url
+    paragraphs = {t.url: [p for p in pages[t.url].article.iter("p") if "ed-par" in classes(p)] for t in texts}
 
     html = el("html", lang="fr")
     head_for(html, ed, site_name, ed.description)
@@ -410,11 +425,23 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
     el("p", site_name, cover, cls="ed-pdf-cover__title")
     if ed.author:
         el("p", ed.author, cover, cls="ed-pdf-cover__author")
-    texte_title = pages["texte/"].title
+    texte_title = pages[first_url].title
     sub = el("p", f"« {texte_title} », un passage de ", cover, cls="ed-pdf-cover__work")
     cite = el("cite", ed.book, sub)
     cite.tail = f" {work_line(ed.work)}, tel qu’il a été reproduit en ligne."
-    el("p", "Le texte et ses notes, les notes de l’édition, un glossaire, un index des noms "
+    for t in texts[1:]:  # another text: its title, and its author and book when it names one
+        work = text_work(root, ed.config, t)
+        line = el("p", f"Et «\u00a0{pages[t.url].title}\u00a0»", cover, cls="ed-pdf-cover__work")
+        if authors(work):
+            line.text += f", {authors(work)}"
+        if work.get("title") and str(work["title"]).casefold() != pages[t.url].title.casefold():
+            line.text += ", "
+            el("cite", str(work["title"]), line).tail = f" {work_line(work)}."
+        else:
+            line.text += f" {work_line(work)}." if work else "."
+    el("p", "Les textes et leurs notes, les notes de l’édition, un glossaire, un index des noms "
+            "et une bibliographie." if several else
+            "Le texte et ses notes, les notes de l’édition, un glossaire, un index des noms "
             "et une bibliographie.", cover, cls="ed-pdf-cover__contents")
     colophon = el("div", None, cover, cls="ed-pdf-cover__colophon")
     if canonical:
@@ -454,8 +481,14 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
             if child.get("id") == "comment-lire-cette-edition":
                 how = el("h2", "Comment lire ce document", None, id="comment-lire")
                 pres.append(how)
-                for paragraph in HOW_TO_READ:
-                    el("p", paragraph.format(last=len(paragraphs)), pres)
+                if several:
+                    ranges = ", ".join(f"§\u00a01 à §\u00a0{len(paragraphs[t.url])} dans «\u00a0{t.name}\u00a0»"
+                                       for t in texts)
+                    for paragraph in HOW_TO_READ_TEXTS:
+                        el("p", paragraph.format(ranges=ranges), pres)
+                else:
+                    for paragraph in HOW_TO_READ:
+                        el("p", paragraph.format(last=len(paragraphs[first_url])), pres)
         if not skipping:
             pres.append(child)
     asm.clean(home, pres)
@@ -478,7 +511,7 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
         title = heading_text(h1) if h1 is not None else kind
         part = el("section", None, body, cls=f"ed-pdf-part ed-pdf-part--{kind}", id=part_ids[section_url])
         el("h1", title, part, cls="ed-pdf-part__title")
-        intro_page = SimpleNamespace(url=section_url, pid=f"partie-{kind}-intro")
+        intro_page = SimpleNamespace(url=section_url, pid=f"{part_ids[section_url]}-intro")
         started = False
         for child in list(index):
             if child.tag == "h1":
@@ -503,12 +536,14 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
             dedupe_backlinks(entry)
             toc_item(page.title, page.pid, 2, sub_list)
 
-    texte = single("texte/")
-    texte_h1 = body.find(f".//section[@id='{texte.pid}']/h1")
-    if texte_h1 is not None:
-        texte_h1.set("data-running", "Le texte")
-    toc_item(f"Le texte — {texte.title}", texte.pid)
-    group("notes/", notes, "notes")
+    for t in texts:
+        texte = single(t.url)
+        texte_h1 = body.find(f".//section[@id='{texte.pid}']/h1")
+        running = t.name if several else "Le texte"  # several: the name the site gives each text
+        if texte_h1 is not None:
+            texte_h1.set("data-running", running)
+        toc_item(f"{running} — {texte.title}" if running != texte.title else running, texte.pid)
+        group(t.notes, notes_of[t.url], "notes")
     group("glossaire/", glossary, "glossaire")
     group("noms/", names, "noms")
     biblio = single("bibliographie/")

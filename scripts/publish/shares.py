@@ -25,7 +25,7 @@ import re
 import sys
 from pathlib import Path
 
-from publish import cited_work, front_matter, mkdocs_config
+from publish import cited_work, front_matter, mkdocs_config, other_texts
 from publish.search import unit_texts
 
 DESCRIPTION_MAX = 200
@@ -115,21 +115,6 @@ def share_page(*, lang: str, site_name: str, site_url: str, page_url: str, slug:
 </body>
 </html>
 """
-
-
-def other_texts(root: Path) -> list[tuple[str, dict]]:
-    """The edition's other annotated texts: (docs-relative path, front matter) of each page whose
-    front matter says ``texte: true`` (GUIDE.md, « Ajouter un autre texte »), in path order."""
-    docs = Path(root) / "docs"
-    out = []
-    for file in sorted(docs.rglob("*.md"), key=lambda p: p.relative_to(docs).as_posix()):
-        with file.open(encoding="utf-8") as fh:
-            if fh.readline().strip() != "---":
-                continue
-        meta = front_matter(file)
-        if meta.get("texte") is True:
-            out.append((file.relative_to(docs).as_posix(), meta))
-    return out
 
 
 def _work(root: Path, config: dict, wid: str) -> dict:

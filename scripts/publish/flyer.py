@@ -6,6 +6,7 @@ apparatus with their sources, and a QR code to the paragraph's share address.
 What goes on it is chosen in mkdocs.yml, ``extra.edition.flyer``:
 
     flyer:
+      texte: textes/declaration-1789.md # (optional) which text: the first text by default
       paragraph: 3                      # § 3 in full; the QR code leads to /texte/3/
       facts:                            # three pages of the apparatus
         - {page: notes/9.md, source: 1} # its constat: (a note) or definition: (an entry),
@@ -22,7 +23,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from publish import edition_settings, front_matter, mkdocs_config, source_date_epoch
+from publish import Text, edition_settings, edition_texts, front_matter, mkdocs_config, source_date_epoch, text_work
 from publish import pdf as P
 
 SUFFIX = "-tract"
@@ -40,6 +41,20 @@ def settings(config: dict) -> dict:
     if not isinstance(facts, list) or len(facts) != FACTS:
         raise P.PdfError(f"mkdocs.yml : extra.edition.flyer.facts doit donner {FACTS} pages de l’appareil")
     return flyer
+
+
+def chosen_text(root: Path, config: dict) -> Text:
+    """The text the flyer quotes: ``extra.edition.flyer.texte`` (its page in docs/, as
+    ``textes/declaration-1789.md``), the first text when unset."""
+    texts = edition_texts(root, config)
+    name = (edition_settings(config).get("flyer") or {}).get("texte")
+    if name is None:
+        return texts[0]
+    found = next((t for t in texts if t.source == str(name).removeprefix("docs/")), None)
+    if found is None:
+        raise P.PdfError(f"mkdocs.yml : extra.edition.flyer.texte : « {name} » n’est pas un texte de l’édition "
+                         f"(textes : {', '.join(t.source for t in texts)})")
+    return found
 
 
 def fact(root: Path, item) -> dict:
@@ -64,30 +79,30 @@ def fact(root: Path, item) -> dict:
             "source": {"title": str(src.get("title") or ""), "url": str(src.get("url") or "")}}
 
 
-def paragraph(site: Path, n: int) -> tuple[ET.Element, str]:
-    """The cleaned paragraph N of the text page (no number, no calls, no buttons) and its
-    share address (og:url of /texte/N/)."""
-    text = P.Page(site, "texte/", "texte", "texte")
+def paragraph(site: Path, n: int, url: str = "texte/") -> tuple[ET.Element, str]:
+    """The cleaned paragraph N of the text page at URL (no number, no calls, no buttons) and
+    its share address (og:url of /texte/N/)."""
+    text = P.Page(site, url, P.page_id(url), "texte")
     par = next((p for p in text.article.iter("p") if p.get("id") == f"p{n}"), None)
     if par is None:
         raise P.PdfError(f"mkdocs.yml : extra.edition.flyer.paragraph : le texte n’a pas de § {n}")
-    share = site / "texte" / str(n) / "index.html"
+    share = site / url / str(n) / "index.html"
     if not share.is_file():
-        raise P.PdfError(f"texte/{n}/index.html absent (étape shares)")
-    url = next((m.get("content") for m in P.parse(share).iter("meta")
-                if m.get("property") == "og:url"), None)
-    if not url:
-        raise P.PdfError(f"texte/{n}/index.html : pas d’adresse og:url")
+        raise P.PdfError(f"{url}{n}/index.html absent (étape shares)")
+    address = next((m.get("content") for m in P.parse(share).iter("meta")
+                    if m.get("property") == "og:url"), None)
+    if not address:
+        raise P.PdfError(f"{url}{n}/index.html : pas d’adresse og:url")
     holder = P.el("div")
     holder.append(par)
-    P.Assembler({"texte/": text}, {}).clean(text, holder)
+    P.Assembler({url: text}, {}).clean(text, holder)
     for parent in list(holder.iter()):
         for child in list(parent):
             if "ed-parnum" in P.classes(child) or child.tag == "sup":
                 P.remove(parent, child)
     par.attrib.pop("id", None)
     par.set("class", "ed-flyer__paragraph")
-    return par, url
+    return par, address
 
 
 def build_document(site: Path, root: Path, epoch: int | None = None) -> tuple[str, str]:
@@ -95,11 +110,14 @@ def build_document(site: Path, root: Path, epoch: int | None = None) -> tuple[st
     epoch = source_date_epoch(root) if epoch is None else epoch
     ed = P.edition_facts(site, root, epoch)
     conf = settings(ed.config)
+    which = chosen_text(root, ed.config)
     n = conf["paragraph"]
-    par, url = paragraph(site, n)
+    par, url = paragraph(site, n, which.url)
     facts = [fact(root, item) for item in conf["facts"]]
-    texte_meta = front_matter(Path(root) / "docs" / "texte.md")
-    passage = str(texte_meta.get("share_title") or texte_meta.get("title") or "")
+    passage = str(which.meta.get("share_title") or which.meta.get("title") or "")
+    if not which.first:  # another text: its own author and book
+        work = text_work(root, ed.config, which)
+        ed.author, ed.book, ed.work = P.authors(work), str(work.get("title") or ""), work
 
     html = P.el("html", lang="fr")
     P.head_for(html, ed, f"{ed.site_name} — § {n}",
@@ -144,10 +162,15 @@ def run(site: Path, root: Path) -> None:
         # An edition without a flyer (a new one, until its editors choose a paragraph).
         print("flyer : pas de extra.edition.flyer dans mkdocs.yml : pas de tract", file=sys.stderr)
         return
+    try:
+        which = chosen_text(root, config)
+    except P.PdfError as exc:
+        print(f"flyer : {exc}", file=sys.stderr)
+        raise SystemExit(1)
     n = (edition_settings(config).get("flyer") or {}).get("paragraph")
-    if isinstance(n, int) and not (site / "texte" / str(n) / "index.html").is_file():
+    if isinstance(n, int) and not (site / which.url / str(n) / "index.html").is_file():
         # Only when the shares step was left out (scripts/build.py --skip shares): no address.
-        print(f"flyer : pas d’adresse de partage texte/{n}/ (étape shares omise) : pas de tract", file=sys.stderr)
+        print(f"flyer : pas d’adresse de partage {which.url}{n}/ (étape shares omise) : pas de tract", file=sys.stderr)
         return
     P.render_step("flyer", site, root, SUFFIX, lambda: build_document(site, root)[0])
 

@@ -213,3 +213,186 @@ def test_registering_keeps_the_second_texts_addresses_too(tmp_path):
     assert {"p1", "p2", "appel-1", "note-2"} <= set(pages[f"/textes/{SLUG}/"])
     assert f"/textes/{SLUG}/notes/2/" in pages and f"/textes/{SLUG}/2/" in pages
     assert "/texte/3/" in pages and "p3" in pages["/texte/"]
+
+
+# --------------------------------------------------------------------------- the downloads
+
+def _downloads(root: Path) -> tuple[dict, Path, str]:
+    """(the copy's mkdocs.yml, its downloads folder, its site address)."""
+    from publish import edition_settings, mkdocs_config
+    config = mkdocs_config(root)
+    return config, Path("telechargements") / edition_settings(config)["files"], str(config["site_url"]).rstrip("/") + "/"
+
+
+def _paragraph_tokens(site: Path, url: str) -> list[str]:
+    """The words of a text's numbered paragraphs, as its built page shows them (without the
+    paragraph numbers, the note calls, the buttons and the findings' markers ≠)."""
+    from pdf_words import tokens
+    words = []
+    for p in page(site, url).xpath("//p[contains(@class, 'ed-par')]"):
+        for drop in p.xpath(".//sup | .//button | .//*[contains(concat(' ', @class, ' '), ' ed-parnum ') or "
+                            "contains(concat(' ', @class, ' '), ' ed-share ') or contains(concat(' ', @class, ' '), ' ed-sr ') "
+                            "or contains(concat(' ', @class, ' '), ' ed-ref--ecart ')]"):
+            drop.drop_tree()
+        words += tokens(text_of(p))
+    assert words, url
+    return words
+
+
+def _bookmarks(reader) -> list[tuple[str, int]]:
+    """(title, page index) of the PDF's first-level bookmarks, in order."""
+    from pdf_words import normalise
+    return [(" ".join(normalise(item.title).split()), reader.get_destination_page_number(item))
+            for item in reader.outline if not isinstance(item, list)]
+
+
+def test_the_full_pdf_holds_each_text_then_its_notes(both):
+    """The book: the first text and its notes, then the second text and its notes, each text's
+    words in its own part; the contents name the second text and its notes."""
+    from pypdf import PdfReader
+    from pdf_words import match, normalise, report, tokens
+    root, site, _ = both
+    _config, stem, _url = _downloads(root)
+    reader = PdfReader(str(site / f"{stem}.pdf"))
+    marks = _bookmarks(reader)
+    titles = [t for t, _ in marks]
+    second = next((i for i, t in enumerate(titles) if t.startswith("Déclaration des droits de l’homme")), None)
+    first = next((i for i, t in enumerate(titles) if t.startswith("Smart and Safe City")), None)
+    assert first is not None and second is not None, titles
+    assert titles[first + 1] == "Notes" and titles[second + 1] == "Notes de la Déclaration de 1789", titles
+    assert first < second < titles.index("Glossaire"), titles
+    heads = {str(_config["site_name"]), "Le texte", "Déclaration de 1789"}  # the running heads
+
+    def body(i: int) -> str:  # a page's words, without its running head and its number
+        lines = normalise(reader.pages[i].extract_text()).splitlines()
+        return "\n".join(l for l in lines if l.strip() not in heads and not l.strip().isdigit())
+
+    for index, url in ((first, "texte"), (second, f"textes/{SLUG}")):
+        start, end = marks[index][1], marks[index + 1][1]
+        part = tokens("\n".join(body(i) for i in range(start, end)))
+        expected = _paragraph_tokens(site, url)
+        found, _ = match(expected, part)
+        assert found == len(expected), f"{url}: " + report(expected, part, found)
+    second_part = " ".join(reader.pages[marks[second][1]].extract_text().split())
+    assert "Article premier." in second_part and "Article 2." in second_part  # its author's notes
+    toc = " ".join(normalise(reader.pages[1].extract_text()).split())
+    for words in ("Déclaration de 1789 — Déclaration des droits de l’homme", "Notes de la Déclaration de 1789",
+                  "Note 1 — L’article premier", "Note 2 — L’article 2"):
+        assert words in toc, f"« {words} » is not in the contents: {toc[:1500]}"
+    note_pages = [i for i in range(marks[second + 1][1], marks[second + 2][1])]
+    assert "Note d’essai : la phrase appelée ouvre l’article premier" in " ".join(
+        " ".join(reader.pages[i].extract_text().split()) for i in note_pages)
+
+
+def test_the_second_texts_note_calls_lead_to_its_notes_inside_the_pdf(both):
+    """A call of the second text goes to that text's note (not to the first text's note 1),
+    and the note's « Commentaire » link to its note page, inside the PDF."""
+    from pypdf import PdfReader
+    root, site, _ = both
+    _config, stem, _url = _downloads(root)
+    reader = PdfReader(str(site / f"{stem}.pdf"))
+    dests = reader.named_destinations
+    text_page = reader.get_destination_page_number(dests[f"textes-{SLUG}"])
+    links = [str(a.get_object().get("/Dest")) for a in reader.pages[text_page].get("/Annots") or []]
+    for target in (f"textes-{SLUG}--note-1", f"textes-{SLUG}--note-2", f"textes-{SLUG}-notes-1"):
+        assert target in links, (target, links)
+        assert target in dests, target
+    assert "texte--note-1" not in links and "notes-1" not in links, links
+    note = reader.get_destination_page_number(dests[f"textes-{SLUG}--note-1"])
+    assert "Article premier." in reader.pages[note].extract_text()
+    comment = reader.get_destination_page_number(dests[f"textes-{SLUG}-notes-1"])
+    assert "Note 1 — L’article premier" in " ".join(reader.pages[comment].extract_text().split())
+
+
+def test_the_epub_has_a_chapter_per_text_with_its_notes(both):
+    import xml.etree.ElementTree as ET
+    import zipfile
+    from pdf_words import need
+    root, site, _ = both
+    _config, stem, _url = _downloads(root)
+    epub = site / f"{stem}.epub"
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    with zipfile.ZipFile(epub) as zf:
+        chapter = ET.fromstring(zf.read(f"OEBPS/textes-{SLUG}.xhtml"))
+        words = " ".join("".join(chapter.itertext()).split())
+        assert "Les hommes naissent et demeurent libres" in words and "Article premier." in words
+        call = chapter.find(f".//x:sup[@id='textes-{SLUG}--appel-1']/x:a", ns)
+        assert call.get("href") == f"#textes-{SLUG}--note-1", call.attrib
+        assert chapter.find(f".//x:aside[@id='textes-{SLUG}--note-1']", ns) is not None
+        note = ET.fromstring(zf.read(f"OEBPS/textes-{SLUG}-notes-1.xhtml"))
+        assert "Note d’essai : la phrase appelée ouvre l’article premier" in " ".join("".join(note.itertext()).split())
+        nav = ET.fromstring(zf.read("OEBPS/nav.xhtml"))
+        top = nav.findall(".//x:nav/x:ol/x:li", ns)
+        hrefs = [li.find("x:a", ns).get("href") for li in top]
+        assert hrefs[:2] == ["texte.xhtml", f"textes-{SLUG}.xhtml"], hrefs
+        under = [a.get("href") for a in top[1].findall("x:ol/x:li/x:a", ns)]
+        assert under == [f"textes-{SLUG}-notes-1.xhtml", f"textes-{SLUG}-notes-2.xhtml"], under
+        assert len(top[0].findall("x:ol/x:li", ns)) == 10  # the first text's notes, under it
+    need("java")
+    proc = subprocess.run(["java", "-jar", "/usr/bin/epubcheck", str(epub)], capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "No errors or warnings detected" in out, out[-3000:]
+
+
+def test_the_second_text_has_its_own_short_pdf(both, tmp_path):
+    """<files>-declaration-1789.pdf: its words, its notes' findings, its citation line, a QR
+    code to its page; its page offers it (and not the first text's); the offline copy has it."""
+    import zipfile
+    from pypdf import PdfReader
+    from pdf_words import match, need, report, tokens
+    from publish import booklet, front_matter
+    root, site, _ = both
+    config, stem, site_url = _downloads(root)
+    rel = Path(f"{stem}-{SLUG}.pdf")
+    assert rel in booklet.outputs(config) and Path(f"{stem}-texte.pdf") in booklet.outputs(config)
+    pages = [p.extract_text() for p in PdfReader(str(site / rel)).pages]
+    flat = " ".join(" ".join(pages).split()).replace("\u2010 ", "")
+    expected = _paragraph_tokens(site, f"textes/{SLUG}")
+    found, _ = match(expected, tokens("\n".join(pages)))
+    assert found == len(expected), report(expected, tokens("\n".join(pages)), found)
+    for n in (1, 2):
+        constat = " ".join(str(front_matter(root / "docs" / "textes" / SLUG / "notes" / f"{n}.md")["constat"]).split())
+        assert constat in flat, constat
+    assert "Pour citer ce texte" in flat and f"{site_url}textes/{SLUG}/" in "".join(flat.split()), flat[-600:]
+    assert "Smart and Safe City" not in flat  # nothing of the first text
+    need("pdftoppm", "zbarimg")
+    subprocess.run(["pdftoppm", "-png", "-r", "200", str(site / rel), str(tmp_path / "p")], check=True)
+    codes = []
+    for png in sorted(tmp_path.glob("p*.png")):
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True)
+        codes += [line for line in out.stdout.splitlines() if line.strip()]
+    assert codes == [f"{site_url}textes/{SLUG}/"], codes
+    # Its page offers it; the first text's page still offers the first text's.
+    for url, own in ((f"textes/{SLUG}", rel.name), ("texte", f"{stem.name}-texte.pdf")):
+        links = [a.get("href") for a in page(site, url).xpath("//section[contains(@class, 'ed-downloads')]//a[@download]")]
+        mine = [h for h in links if h.endswith(("-texte.pdf", f"-{SLUG}.pdf"))]
+        assert [h.rsplit("/", 1)[-1] for h in mine] == [own], (url, links)
+        assert (site / url / mine[0]).resolve().is_file(), mine
+    # The offline copy carries it.
+    with zipfile.ZipFile(site / f"{stem}-hors-ligne.zip") as zf:
+        assert any(n.endswith(f"/telechargements/{rel.name}") for n in zf.namelist())
+
+
+def test_the_flyer_can_quote_the_second_text(both, tmp_path):
+    """extra.edition.flyer.texte names the text: its paragraph, its author, a QR code to its
+    paragraph's share address."""
+    from publish import flyer, pdf as P
+    root, site, _ = both
+    _config, _stem, site_url = _downloads(root)
+    config_file = root / "mkdocs.yml"
+    before = config_file.read_text(encoding="utf-8")
+    assert "\n    flyer:\n      paragraph: 3\n" in before
+    try:
+        config_file.write_text(before.replace("\n    flyer:\n      paragraph: 3\n",
+                                              f"\n    flyer:\n      texte: textes/{SLUG}.md\n      paragraph: 2\n"),
+                               encoding="utf-8")
+        html, url = flyer.build_document(site, root)
+        data = P.render(site, html)
+    finally:
+        config_file.write_text(before, encoding="utf-8")
+    assert url == f"{site_url}textes/{SLUG}/2/"
+    (tmp_path / "tract.pdf").write_bytes(data)
+    from pypdf import PdfReader
+    words = " ".join(PdfReader(str(tmp_path / "tract.pdf")).pages[0].extract_text().split())
+    assert "Le but de toute association politique" in words and "Assemblée nationale constituante" in words, words
+    assert "Rigouste" not in words and "Articles premier et 2" in words

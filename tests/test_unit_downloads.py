@@ -88,3 +88,56 @@ def test_epub_links_to_missing_places_keep_their_words():
     links = {a.text: (a.tag, a.get("href")) for a in ch.body.iter() if a.text in ("ici", "ailleurs", "là")}
     assert links == {"ici": ("a", "#texte--p1"), "ailleurs": ("span", None),
                      "là": ("a", "notes-3.xhtml#notes-3--x")}
+
+
+# --------------------------------------------------------------------------- several texts
+
+def test_each_text_knows_its_address_its_notes_and_its_name():
+    from publish import Text, edition_texts
+    first, other = Text("texte.md", {"title": "Le texte"}, True), Text("textes/declaration-1789.md", {}, False)
+    assert (first.url, first.notes, first.slug, first.name) == ("texte/", "notes/", "texte", "Le texte")
+    assert (other.url, other.notes, other.slug) == ("textes/declaration-1789/", "textes/declaration-1789/notes/",
+                                                    "declaration-1789")
+    assert other.name == "declaration-1789"  # no title: its slug
+    assert Text("textes/ddhc/index.md", {}, False).url == "textes/ddhc/"
+    texts = edition_texts(REPO_ROOT)  # this edition: one text
+    assert [(t.source, t.first) for t in texts] == [("texte.md", True)]
+
+
+def test_each_texts_booklet_has_a_file_of_its_own():
+    from publish import Text, mkdocs_config
+    first = Text("texte.md", {}, True)
+    names = booklet.suffixes([first, Text("textes/declaration-1789.md", {}, False)])
+    assert names == {"texte/": "-texte", "textes/declaration-1789/": "-declaration-1789"}
+    assert booklet.outputs(mkdocs_config(REPO_ROOT)) == [Path("telechargements/safe-city-edition-annotee-texte.pdf")]
+    for clash in ([first, Text("autres/texte.md", {}, False)],                       # the first's name
+                  [first, Text("textes/tract.md", {}, False)],                       # the flyer's
+                  [first, Text("a/ddhc.md", {}, False), Text("b/ddhc.md", {}, False)]):  # another text's
+        with pytest.raises(PdfError) as exc:
+            booklet.suffixes(clash)
+        assert f"docs/{clash[-1].source} :" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_the_flyers_text_is_the_first_unless_mkdocs_yml_names_another():
+    from publish import mkdocs_config
+    config = mkdocs_config(REPO_ROOT)
+    assert flyer.chosen_text(REPO_ROOT, config).source == "texte.md"
+    named = {**config, "extra": {**config["extra"], "edition": {**config["extra"]["edition"],
+                                                                 "flyer": {"texte": "texte.md"}}}}
+    assert flyer.chosen_text(REPO_ROOT, named).first
+    named["extra"]["edition"]["flyer"] = {"texte": "textes/absent.md"}
+    with pytest.raises(PdfError) as exc:
+        flyer.chosen_text(REPO_ROOT, named)
+    message = str(exc.value)
+    assert message.startswith("mkdocs.yml : extra.edition.flyer.texte") and "textes/absent.md" in message
+    assert "texte.md" in message and "\n" not in message
+
+
+def test_a_text_without_a_citer_block_is_cited_from_its_work():
+    from types import SimpleNamespace
+    ed = SimpleNamespace(version="Version 1.1 du 14 novembre 2023", site_name="Édition")
+    line = booklet.fallback_citation(ed, {"author": [{"literal": "Assemblée nationale constituante"}]},
+                                     "Déclaration", "https://ex.org/textes/d/")
+    assert line == ("Assemblée nationale constituante, «\u00a0Déclaration\u00a0», dans Édition "
+                    "(version 1.1 du 14 novembre 2023), https://ex.org/textes/d/.")
+    assert booklet.fallback_citation(ed, {}, "D", "").startswith("«\u00a0D\u00a0», dans Édition (")

@@ -4,7 +4,8 @@
 
 Inside, in reading order: a cover (the text's share card, assets/cards/texte.png, drawn by the
 cards step), the text with the author's notes as EPUB footnotes (``epub:type="noteref"`` /
-``"footnote"``, each with a link back to its call), one chapter per note page of the edition,
+``"footnote"``, each with a link back to its call), one chapter per note page of the edition
+(with several texts: each text, then its notes, listed under it in the table of contents),
 the glossary, the index of names, the bibliography and the editorial principles; a table of
 contents (nav.xhtml). Links between pages become links between chapters; a link to a place
 the EPUB does not hold keeps its words and loses its link. Title, author, language, publisher

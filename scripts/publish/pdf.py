@@ -4,8 +4,12 @@
 
 The <article> of every page that makes the edition is taken from the built site, in reading
 order: the home page's presentation, the text (with its notes), every note page, the glossary
-entries, the index of names, the bibliography and the editorial principles. They are put into
-one HTML document (ids prefixed with the page they come from, links between pages turned into
+entries, the index of names, the bibliography and the editorial principles. An edition of
+several texts (publish.edition_texts: the first, then each page marked ``texte: true``) gives
+each text, then its note pages, in turn; each text's running head is the name the site gives
+it (its front matter's title), and the ids of its pages (``textes-<slug>--p1``,
+``textes-<slug>-notes-1``) stay apart from the first text's (``texte--p1``, ``notes-1``).
+The pages are put into one HTML document (ids prefixed with the page they come from, links between pages turned into
 links inside the PDF, previews, permalinks, buttons and page navigation dropped), after a
 title page and a table of contents, and rendered with the site's print stylesheet
 (the @media print part of assets/edition.css) followed by pdf.css beside this file (the fonts

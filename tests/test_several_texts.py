@@ -186,6 +186,9 @@ def test_each_text_can_be_cited(both):
     assert "Articles premier et 2" in ref and "Assemblée nationale constituante" in ref, ref
     assert "Smart and Safe City" not in ref and "Rigouste" not in ref, ref
     assert f"/textes/{SLUG}/" in ref, ref
+    # Its metadata name its own work, for Zotero and link previews.
+    assert texte.xpath("//meta[@name='citation_title']/@content") == ["Déclaration des droits de l’homme et du citoyen"]
+    assert "reproduction sur" not in texte.xpath("//meta[@name='DC.description']/@content")[0]
     original = text_of(texte.get_element_by_id("citer-livre"))
     assert "Déclaration des droits de l’homme et du citoyen" in original, original
     block = texte.xpath("//section[contains(@class, 'ed-cite')][.//*[@id='citer-edition']]")[0]

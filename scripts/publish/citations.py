@@ -103,10 +103,15 @@ def texts(root: Path, config: dict) -> list[tuple[str, dict, dict]]:
         if path == first:
             continue
         wid = meta.get("work")
-        work = next((w for w in works if wid and w.get("id") == wid), None)
+        if not wid:  # no work named: no citation (the page shows no « Citer » block either)
+            print(f"  citations : docs/{path} n’a pas de « work: » : pas de référence à citer pour ce texte")
+            continue
+        work = next((w for w in works if w.get("id") == wid), None)
         if work is None:
-            _fail(f"docs/{path} : « work: {wid or ''} » ne nomme aucun ouvrage de docs/{cite.get('bibliography') or 'bibliographie.md'}"
-                  " (l’id de l’ouvrage dont le texte est tiré)")
+            lines = (root / "docs" / path).read_text(encoding="utf-8").splitlines()
+            line = next((i for i, t in enumerate(lines, 1) if t.startswith("work:")), 1)
+            _fail(f"docs/{path}:{line} : « work: {wid} » ne nomme aucun ouvrage de « works: » dans "
+                  f"docs/{cite.get('bibliography') or 'bibliographie.md'}")
         out.append((path, meta, work))
     return out
 

@@ -225,3 +225,22 @@ def test_step_refuses_a_page_without_placeholder(tmp_path, capsys):
         citations.run(tmp_path, REPO_ROOT)
     err = capsys.readouterr().err.strip()
     assert err and "\n" not in err
+
+
+def test_a_text_naming_an_unknown_work_fails_in_one_line(tmp_path, capsys):
+    """Another text whose « work: » names no work of the bibliography: one line naming its file
+    and line; a text with no « work: » is left without a reference, not an error."""
+    from helpers import copy_sources
+    root = copy_sources(tmp_path / "projet")
+    (root / "docs" / "textes").mkdir()
+    page = root / "docs" / "textes" / "autre.md"
+    page.write_text("---\ntitle: Autre\ntexte: true\nwork: nulle-part\n---\n# Autre\n", encoding="utf-8")
+    config = citations.load_config(root)
+    with pytest.raises(SystemExit):
+        citations.texts(root, config)
+    err = capsys.readouterr().err.strip()
+    assert err == ("citations : docs/textes/autre.md:4 : « work: nulle-part » ne nomme aucun ouvrage "
+                   "de « works: » dans docs/bibliographie.md"), err
+    page.write_text("---\ntitle: Autre\ntexte: true\n---\n# Autre\n", encoding="utf-8")
+    assert [t[0] for t in citations.texts(root, config)] == ["texte.md"]
+    assert "textes/autre.md n’a pas de « work: »" in capsys.readouterr().out

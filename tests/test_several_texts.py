@@ -158,8 +158,60 @@ def test_the_first_text_is_unchanged(both):
     assert texte.get_element_by_id("appel-3").xpath(".//a")[0].get("href") == "../notes/3/"
     note = page(site, "notes/9")
     assert [a.get("rel") for a in note.xpath("//nav[contains(@class, 'ed-prevnext')]/a")] == ["prev"]
-    listed = page(site, "notes").xpath("//ul[contains(@class, 'ed-notes-list')]/li/a")
-    assert len(listed) == 10 and not any(SLUG in a.get("href") for a in listed)
+
+
+def test_the_notes_list_gives_every_texts_notes_under_its_title(both):
+    """/notes/ (« Les notes » in the navigation) lists the first text's ten notes, then the
+    second text's two, each group under its text's title; the second text's own notes page
+    keeps its two."""
+    _root, site, _ = both
+    notes = page(site, "notes")
+    groups = notes.xpath("//h2[following-sibling::*[1][self::ul[contains(@class, 'ed-notes-list')]]]")
+    assert [text_of(h).rstrip("¶# ") for h in groups] == ["Le texte", "Déclaration de 1789"]
+    lists = [h.getnext().xpath("./li/a/@href") for h in groups]
+    assert len(lists[0]) == 10 and lists[0][0] == "1/" and not any(SLUG in h for h in lists[0]), lists
+    assert lists[1] == [f"../textes/{SLUG}/notes/1/", f"../textes/{SLUG}/notes/2/"], lists
+    for href in lists[0] + lists[1]:
+        assert (site / "notes" / href / "index.html").resolve().is_file(), href
+    own = page(site, f"textes/{SLUG}/notes")
+    assert not own.xpath("//h2[following-sibling::*[1][self::ul[contains(@class, 'ed-notes-list')]]]")
+
+
+def test_each_text_can_be_cited(both):
+    """The second text's page has its own « Citer » block (its APA reference, its files), and
+    the page « Citer » gives every format of both texts, each under its title."""
+    _root, site, _ = both
+    texte = page(site, f"textes/{SLUG}")
+    ref = text_of(texte.get_element_by_id("citer-edition"))
+    assert "Articles premier et 2" in ref and "Assemblée nationale constituante" in ref, ref
+    assert "Smart and Safe City" not in ref and "Rigouste" not in ref, ref
+    assert f"/textes/{SLUG}/" in ref, ref
+    # Its metadata name its own work, for Zotero and link previews.
+    assert texte.xpath("//meta[@name='citation_title']/@content") == ["Déclaration des droits de l’homme et du citoyen"]
+    assert "reproduction sur" not in texte.xpath("//meta[@name='DC.description']/@content")[0]
+    original = text_of(texte.get_element_by_id("citer-livre"))
+    assert "Déclaration des droits de l’homme et du citoyen" in original, original
+    block = texte.xpath("//section[contains(@class, 'ed-cite')][.//*[@id='citer-edition']]")[0]
+    assert "Pour citer l’original" in text_of(block) and "le livre" not in text_of(block)
+    files = block.xpath(".//p[contains(@class, 'ed-cite__downloads')]/a[@download]/@href")
+    assert files == [f"../../citer/textes-{SLUG}.{ext}" for ext in ("bib", "ris", "json")], files
+    for href in files:
+        assert (site / "textes" / SLUG / href).resolve().is_file(), href
+    bib = (site / "citer" / f"textes-{SLUG}-2.bib").read_text(encoding="utf-8")
+    assert "Articles premier et 2" in bib and f"/textes/{SLUG}/2/" in bib and "§ 2" in bib, bib
+    # The first text's block is as it was.
+    first = page(site, "texte")
+    assert "Smart and Safe City" in text_of(first.get_element_by_id("citer-edition"))
+    assert "../citer/texte.bib" in first.xpath("//a[@download]/@href")
+    # The page « Citer »: each text under its title, its page and paragraphs in four styles.
+    citer = page(site, "citer")
+    titles = [text_of(h) for h in citer.xpath("//details[@id='citer-formats']//h2")]
+    assert titles == ["Le texte", "Déclaration de 1789"], titles
+    second = citer.get_element_by_id(f"citer-textes-{SLUG}-2-apa")
+    assert "Articles premier et 2" in text_of(second), text_of(second)
+    assert text_of(citer.get_element_by_id(f"citer-textes-{SLUG}-2-apa-texte")).endswith("paragr. 2)")
+    assert "Rigouste" in text_of(citer.get_element_by_id("citer-texte-3-apa"))
+    assert "Déclaration des droits" in text_of(citer.get_element_by_id(f"citer-textes-{SLUG}-livre-apa"))
 
 
 def test_the_shared_entrys_backlinks_list_both_texts(both):

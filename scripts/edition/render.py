@@ -435,17 +435,29 @@ def names_list(catalog, page: str) -> list[etree.Element]:
 
 
 def notes_list(catalog, page: str) -> list[etree.Element]:
+    """The notes with what the edition found in each. On another text's notes page
+    (``textes/x/notes/index.md``): that text's notes. On the first text's (``notes/index.md``)
+    or elsewhere: every text's, under one heading per text when there are several."""
+    own = next((t for t in catalog.texts if t != catalog.text_page and page.startswith(catalog.notes_dir(t))), None)
+    texts = [own] if own else [t for t in catalog.texts if catalog.text_notes.get(t)]
+    if len(texts) < 2:
+        return [_notes_ul(catalog, page, catalog.text_notes.get(texts[0], []) if texts else [])]
+    out = []
+    for text in texts:
+        out.append(heading(catalog.sources[text].title, "notes-" + text[:-3].replace("/", "-"), indexed=False))
+        out.append(_notes_ul(catalog, page, catalog.text_notes[text]))
+    return out
+
+
+def _notes_ul(catalog, page: str, keys: list[str]) -> etree.Element:
     ol = el("ul", cls="ed-notes-list", data_search_exclude="")
-    # On a text's notes page (``notes/index.md``, ``textes/x/notes/index.md``): that text's notes;
-    # elsewhere, every text's.
-    text = next((t for t in catalog.texts if page.startswith(catalog.notes_dir(t))), None)
-    for key in catalog.text_notes[text] if text else catalog.call_order:
+    for key in keys:
         meta = catalog.entries[key]
         li = el("li", parent=ol)
         link(page, key + ".md", str(meta["title"]), li)
         if meta.get("constat"):  # what the edition found, rather than the note again
             el("span", str(meta["constat"]).strip(), li, cls="ed-notes-list__finding")
-    return [ol]
+    return ol
 
 
 def bibliography(catalog, page: str, files: str = "") -> list[etree.Element]:

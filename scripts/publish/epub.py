@@ -135,7 +135,7 @@ def footnotes(section: ET.Element, pid: str) -> None:
 def assemble(site: Path, root: Path, epoch: int):
     ed = P.edition_facts(site, root, epoch)
     texts = edition_texts(root, ed.config)  # the first text, then the others (texte: true)
-    notes_of = {t.url: P.listed_entries(site, t.notes.rstrip("/"), ("ul", "ed-notes-list")) for t in texts}
+    notes_of = {t.url: P.text_notes(site, t) for t in texts}
     glossary = P.listed_entries(site, "glossaire", ("dl", "ed-entries"))
     names = P.listed_entries(site, "noms", ("dl", "ed-entries"))
     pages: dict[str, P.Page] = {}

@@ -230,6 +230,13 @@ def listed_entries(site: Path, section: str, list_xpath_class: tuple[str, str]) 
     return urls
 
 
+def text_notes(site: Path, text: Text) -> list[str]:
+    """URLs of a text's note pages ("notes/3/", "textes/x/notes/1/"), in the order of its notes'
+    index; only its own (the first text's index may list the other texts' notes too)."""
+    return [u for u in listed_entries(site, text.notes.rstrip("/"), ("ul", "ed-notes-list"))
+            if u.startswith(text.notes)]
+
+
 # --------------------------------------------------------------------------- link rewriting
 
 def resolve_internal(page_url: str, href: str) -> tuple[str, str] | None:
@@ -400,7 +407,7 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
     # Reading order: each text followed by its notes (the first text, then the others).
     texts = edition_texts(root, ed.config) if root is not None else [Text("texte.md", {}, True)]
     several = len(texts) > 1
-    notes_of = {t.url: listed_entries(site, t.notes.rstrip("/"), ("ul", "ed-notes-list")) for t in texts}
+    notes_of = {t.url: text_notes(site, t) for t in texts}
     notes = [url for t in texts for url in notes_of[t.url]]
     glossary = listed_entries(site, "glossaire", ("dl", "ed-entries"))
     names = listed_entries(site, "noms", ("dl", "ed-entries"))

@@ -11,9 +11,9 @@ it (its front matter's title), and the ids of its pages (``textes-<slug>--p1``,
 ``textes-<slug>-notes-1``) stay apart from the first text's (``texte--p1``, ``notes-1``).
 The pages are put into one HTML document (ids prefixed with the page they come from, links
 between pages turned into links inside the PDF, previews, permalinks, buttons and page
-navigation dropped), after a title page and a table of contents, and rendered with the site's print stylesheet
-(the @media print part of assets/edition.css) followed by pdf.css beside this file (the fonts
-shipped in fonts/, the book's pages, the PDF's own classes ``ed-pdf-*``). The PDF is tagged
+navigation dropped), after a title page and a table of contents, and rendered with the
+site's print stylesheet (the @media print part of assets/edition.css) followed by pdf.css
+beside this file (the fonts shipped in fonts/, the book's pages, the PDF's own classes ``ed-pdf-*``). The PDF is tagged
 (PDF/UA-1: structure tree, language, title) for screen readers.
 
 Names: the title, author, book and file name come from mkdocs.yml (site_name, extra.edition)

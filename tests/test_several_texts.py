@@ -51,7 +51,7 @@ def add_second_text(root: Path) -> Path:
     text = (DATA / "texte.md").read_text(encoding="utf-8")
     meta = guide_front_matter()
     assert meta["texte"] is True and meta["work"] == "ddhc-1789", meta
-    head = "".join(f"{k}: {meta[k]}\n" for k in ("title", "work")) + "texte: true\n"
+    head = "".join(f"{k}: {json.dumps(meta[k], ensure_ascii=False)}\n" for k in ("title", "work", "copyright")) + "texte: true\n"
     text = text.replace("---\ntitle: Le texte\n", "---\n" + head, 1)
     text = text.replace("](noms/", "](../noms/").replace("](glossaire/", "](../glossaire/")
     (docs / "textes").mkdir()
@@ -214,6 +214,19 @@ def test_each_text_can_be_cited(both):
     assert "Déclaration des droits" in text_of(citer.get_element_by_id(f"citer-textes-{SLUG}-livre-apa"))
 
 
+def test_the_second_texts_pages_credit_its_own_author(both):
+    """Its page and its notes' pages say, at their foot, the credit line of its front matter,
+    not the first text's author; the first text's pages keep the site's."""
+    _root, site, _ = both
+    credit = "Texte : Assemblée nationale constituante, 1789 (domaine public). Notes : l’édition annotée."
+    for url in (f"textes/{SLUG}", f"textes/{SLUG}/notes/1"):
+        foot = text_of(page(site, url).xpath("//div[contains(@class, 'md-copyright__highlight')]")[0])
+        assert foot == credit, (url, foot)
+    for url in ("texte", "notes/3", "glossaire/cnil"):
+        foot = text_of(page(site, url).xpath("//div[contains(@class, 'md-copyright__highlight')]")[0])
+        assert "Mathieu Rigouste" in foot, (url, foot)
+
+
 def test_the_shared_entrys_backlinks_list_both_texts(both):
     _root, site, _ = both
     entry = page(site, "glossaire/cnil")
@@ -331,6 +344,8 @@ def test_the_full_pdf_holds_each_text_then_its_notes(both):
     for words in ("Déclaration de 1789 — Déclaration des droits de l’homme", "Notes de la Déclaration de 1789",
                   "Note 1 — L’article premier", "Note 2 — L’article 2"):
         assert words in toc, f"« {words} » is not in the contents: {toc[:1500]}"
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Texte et notes : Mathieu Rigouste" in cover and "1789 (domaine public)" in cover, cover  # each credit
     note_pages = [i for i in range(marks[second + 1][1], marks[second + 2][1])]
     assert "Note d’essai : la phrase appelée ouvre l’article premier" in " ".join(
         " ".join(reader.pages[i].extract_text().split()) for i in note_pages)
@@ -406,7 +421,8 @@ def test_the_second_text_has_its_own_short_pdf(both, tmp_path):
         constat = " ".join(str(front_matter(root / "docs" / "textes" / SLUG / "notes" / f"{n}.md")["constat"]).split())
         assert constat in flat, constat
     assert "Pour citer ce texte" in flat and f"{site_url}textes/{SLUG}/" in "".join(flat.split()), flat[-600:]
-    assert "Smart and Safe City" not in flat  # nothing of the first text
+    assert "Smart and Safe City" not in flat and "Rigouste" not in flat  # nothing of the first text
+    assert "1789 (domaine public)" in flat, flat[-600:]  # its own credit line
     need("pdftoppm", "zbarimg")
     subprocess.run(["pdftoppm", "-png", "-r", "200", str(site / rel), str(tmp_path / "p")], check=True)
     codes = []
@@ -448,3 +464,4 @@ def test_the_flyer_can_quote_the_second_text(both, tmp_path):
     words = " ".join(PdfReader(str(tmp_path / "tract.pdf")).pages[0].extract_text().split())
     assert "Le but de toute association politique" in words and "Assemblée nationale constituante" in words, words
     assert "Rigouste" not in words and "Articles premier et 2" in words
+    assert "1789 (domaine public)" in words, words  # its own credit line

@@ -146,8 +146,8 @@ def build_document(site: Path, root: Path, epoch: int | None = None, which: Text
     if url:
         p = P.el("p", "Les commentaires de chaque note, le glossaire, l’index des noms et les sources : ", words)
         P.el("a", url, p, href=url, cls="ed-pdf-bare")
-    # (The site's rights line names the first text's author: the first text's booklet only.)
-    P.el("p", f"{ed.version}. {ed.rights}" if which.first else f"{ed.version}.", words)
+    rights = P.rights_of(ed, text.doc, which.first)  # (its own, never the first text's author's)
+    P.el("p", f"{ed.version}. {rights}" if rights else f"{ed.version}.", words)
     for e in list(body.iter()):
         if e.get("id", "").endswith("--"):
             e.attrib.pop("id")

@@ -147,8 +147,8 @@ def build_document(site: Path, root: Path, epoch: int | None = None) -> tuple[st
     words = P.el("div", None, end)
     P.el("p", "Le texte entier, ses notes, le commentaire de chacune et toutes les sources :", words)
     P.el("p", None, words, cls="ed-flyer__address").append(_link(url))
-    # (The site's rights line names the first text's author: on the first text's flyer only.)
-    P.el("p", f"{ed.version}. {ed.rights}" if which.first else f"{ed.version}.", words, cls="ed-flyer__colophon")
+    rights = P.rights_of(ed, P.parse(site / which.url / "index.html"), which.first)
+    P.el("p", f"{ed.version}. {rights}" if rights else f"{ed.version}.", words, cls="ed-flyer__colophon")
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html"), url
 
 

@@ -390,6 +390,15 @@ def head_for(html: ET.Element, ed: Edition, title: str, description: str) -> Non
     el("meta", None, head, name="dcterms.modified", content=stamp)
 
 
+def rights_of(ed: Edition, doc: ET.Element, first: bool) -> str:
+    """A text's credit line, read from its page's footer: its front matter's ``copyright``, else
+    the site's. For another text than the first, the site's line names the first text's author:
+    none then."""
+    highlight = find_class(doc, "div", "md-copyright__highlight")
+    rights = text_of(highlight) if highlight is not None else ""
+    return rights if first or rights != ed.rights else ""
+
+
 def qr_img(url: str, parent: ET.Element, label: str = "Code QR vers") -> ET.Element:
     """A figure-like box holding the QR code of URL (vector SVG, segno) with its alternative text."""
     from publish import qr
@@ -460,6 +469,10 @@ def build_document(site: Path, epoch: int | None = None, root: Path | None = Non
     words = el("div", None, colophon)
     if ed.rights:
         el("p", ed.rights, words)
+    for t in texts[1:]:  # another text's own credit line (its front matter's « copyright »)
+        rights = rights_of(ed, pages[t.url].doc, False)
+        if rights:
+            el("p", rights, words)
     version = el("p", f"{ed.version}, produite à partir du site ", words)
     if canonical:
         link = el("a", canonical, version, href=canonical, cls="ed-pdf-bare")

@@ -91,28 +91,24 @@ def name(text_page: str) -> str:
 
 
 def texts(root: Path, config: dict) -> list[tuple[str, dict, dict]]:
-    """(page, front matter, work) of each annotated text: the first (``extra.citation``), then
-    every page whose front matter says ``texte: true``, with the work its ``work:`` names."""
-    from publish import front_matter
-    from publish.shares import other_texts
+    """(page, front matter, work) of each annotated text (publish.edition_texts): the first, its
+    book ``extra.citation.work``; then each other, with the work its ``work:`` names."""
+    from publish import edition_texts, text_work
     cite = config["extra"]["citation"]
-    first = str(cite["page"])
-    out = [(first, front_matter(root / "docs" / first), load_book(root, config))]
-    works = front_matter(root / "docs" / str(cite.get("bibliography") or "bibliographie.md")).get("works") or []
-    for path, meta in other_texts(root):
-        if path == first:
-            continue
-        wid = meta.get("work")
+    first, *others = edition_texts(root, config)
+    out = [(first.source, first.meta, load_book(root, config))]
+    for text in others:
+        wid = text.meta.get("work")
         if not wid:  # no work named: no citation (the page shows no « Citer » block either)
-            print(f"  citations : docs/{path} n’a pas de « work: » : pas de référence à citer pour ce texte")
+            print(f"  citations : docs/{text.source} n’a pas de « work: » : pas de référence à citer pour ce texte")
             continue
-        work = next((w for w in works if w.get("id") == wid), None)
-        if work is None:
-            lines = (root / "docs" / path).read_text(encoding="utf-8").splitlines()
+        work = text_work(root, config, text)
+        if not work:
+            lines = (root / "docs" / text.source).read_text(encoding="utf-8").splitlines()
             line = next((i for i, t in enumerate(lines, 1) if t.startswith("work:")), 1)
-            _fail(f"docs/{path}:{line} : « work: {wid} » ne nomme aucun ouvrage de « works: » dans "
+            _fail(f"docs/{text.source}:{line} : « work: {wid} » ne nomme aucun ouvrage de « works: » dans "
                   f"docs/{cite.get('bibliography') or 'bibliographie.md'}")
-        out.append((path, meta, work))
+        out.append((text.source, text.meta, work))
     return out
 
 

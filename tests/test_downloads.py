@@ -10,6 +10,7 @@ families made of another font: the files must be byte-identical.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from helpers import REPO_ROOT, build_env
 from pdf_words import match, need, normalise, palatino_fontconfig, report, tokens, witness_tokens
@@ -213,7 +215,8 @@ def test_epub_is_packaged_for_readers(site_dir):
         assert opf.find(".//dc:language", ns).text == "fr"
         assert opf.find(".//dc:title", ns).text == CONFIG["site_name"]
         cover = opf.find(".//opf:item[@properties='cover-image']", ns)
-        assert zf.read("OEBPS/" + cover.get("href")) == (site_dir / "assets/cards/texte.png").read_bytes()
+        with Image.open(io.BytesIO(zf.read("OEBPS/" + cover.get("href")))) as image:
+            assert image.format == "PNG" and image.size == (1200, 1800)  # portrait, as e-readers show it
         names = set(zf.namelist())
         for needed in ("texte", "glossaire", "noms", "bibliographie", "notes-3"):
             assert f"OEBPS/{needed}.xhtml" in names, needed

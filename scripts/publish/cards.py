@@ -185,6 +185,49 @@ def draw_card(title: str, description: str, kind: str, site_name: str, host: str
     return out.getvalue()
 
 
+COVER_WIDTH, COVER_HEIGHT = 1200, 1800  # an e-reader's cover: portrait, 2:3
+
+
+def draw_cover(site_name: str, author: str, works: list[str], version: str, host: str) -> bytes:
+    """The EPUB's cover, portrait (e-readers show covers 2:3): the edition's name, the author,
+    what it holds (one line per text: its title and where it comes from), then its version and
+    address, in the cards' faces and colours. Same bytes for the same words."""
+    img = Image.new("RGB", (COVER_WIDTH, COVER_HEIGHT), PAPER)
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 20, COVER_HEIGHT), fill=ACCENT)
+    width = COVER_WIDTH - 2 * MARGIN
+    y = 380
+    for size in range(104, 54, -6):  # the name at the largest size that fits in four lines
+        f = font(True, size)
+        lines, complete = wrap(site_name, f, width, 4)
+        if complete:
+            break
+    for line in lines:
+        d.text((MARGIN, y), line, font=f, fill=INK, anchor="ls")
+        y += round(size * 1.2)
+    d.rectangle((MARGIN, y - size // 2, MARGIN + 96, y - size // 2 + 5), fill=ACCENT)
+    y += 70
+    if author:
+        d.text((MARGIN, y), author, font=font(False, 52), fill=INK, anchor="ls")
+        y += 150
+    small = font(False, 38)
+    for work in works:  # as many as fit above the foot
+        lines, _ = wrap(work, small, width, 4)
+        if y + len(lines) * 54 > 1560:
+            break
+        for line in lines:
+            d.text((MARGIN, y), line, font=small, fill=GREY, anchor="ls")
+            y += 54
+        y += 40
+    d.rectangle((MARGIN, 1630, COVER_WIDTH - MARGIN, 1631), fill=RULE)
+    d.text((MARGIN, 1700), version, font=font(False, 34), fill=INK, anchor="ls")
+    if host:
+        d.text((COVER_WIDTH - MARGIN, 1700), host, font=font(False, 30), fill=GREY, anchor="rs")
+    out = BytesIO()
+    img.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
 @lru_cache(maxsize=1)
 def _palette() -> Image.Image:
     """16 steps from the paper to each ink: every pixel drawn is one of these blends."""

@@ -2,8 +2,8 @@
 
     run(site, root)  ->  site/telechargements/<files>.epub   (<files>: extra.edition.files)
 
-Inside, in reading order: a cover (the text's share card, assets/cards/texte.png, drawn by the
-cards step), the text with the author's notes as EPUB footnotes (``epub:type="noteref"`` /
+Inside, in reading order: a portrait cover (publish.cards.draw_cover: the edition, its author,
+each text, the version), the text with the author's notes as EPUB footnotes (``epub:type="noteref"`` /
 ``"footnote"``, each with a link back to its call), one chapter per note page of the edition
 (with several texts: each text, then its notes, listed under it in the table of contents),
 the glossary, the index of names, the bibliography and the editorial principles; a table of
@@ -24,11 +24,11 @@ import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from publish import edition_texts, mkdocs_config, source_date_epoch
+from publish import edition_texts, mkdocs_config, source_date_epoch, text_work
 from publish import pdf as P
 
-CARD = Path("assets") / "cards" / "texte.png"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 DROP = (P.DROP_CLASSES - {"footnote-backref"}) | {"ed-cite", "ed-downloads"}
@@ -305,20 +305,38 @@ CONTAINER = b"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def cover(site: Path, root: Path, ed) -> bytes:
+    """The portrait cover (publish.cards.draw_cover): the edition, its author, each text (« its
+    title », and the book it comes from), the version, the site's address (none while site_url
+    is the placeholder)."""
+    from publish import is_placeholder
+    from publish.cards import draw_cover
+    works = []
+    for t in edition_texts(root, ed.config):
+        title = P.Page(site, t.url, P.page_id(t.url), "texte").title
+        work = ed.work if t.first else text_work(root, ed.config, t)
+        line = f"«\u00a0{title}\u00a0»"
+        if work.get("title"):
+            line += f", un passage de {work['title']}"
+            year = P.work_year(work)
+            line += f" ({year})" if year else ""
+        works.append(line)
+    host = "" if is_placeholder(ed.canonical) else urlsplit(ed.canonical).hostname or ""
+    return draw_cover(ed.site_name, ed.author, works, ed.version, host)
+
+
 def build(site: Path, root: Path, epoch: int | None = None) -> bytes:
     epoch = source_date_epoch(root) if epoch is None else epoch
     ed, chapters = assemble(site, root, epoch)
     fix_links(chapters)
     when = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    card = site / CARD
-    files: list[tuple[str, bytes]] = []
-    if card.is_file():
-        body = P.el("body", None, cls="cover")
-        P.el("img", None, body, src="cover.png", alt=f"Couverture : {ed.site_name}")
-        body.set("epub:type", "cover")
-        files += [("OEBPS/cover.png", card.read_bytes()), ("OEBPS/cover.xhtml", xhtml(ed.site_name, body))]
-    files += [("OEBPS/content.opf", opf(ed, chapters, stamp, card.is_file())),
+    body = P.el("body", None, cls="cover")
+    P.el("img", None, body, src="cover.png", alt=f"Couverture : {ed.site_name}")
+    body.set("epub:type", "cover")
+    files: list[tuple[str, bytes]] = [("OEBPS/cover.png", cover(site, root, ed)),
+                                      ("OEBPS/cover.xhtml", xhtml(ed.site_name, body))]
+    files += [("OEBPS/content.opf", opf(ed, chapters, stamp, True)),
               ("OEBPS/nav.xhtml", nav(ed, chapters)),
               ("OEBPS/edition.css", CSS.encode("utf-8"))]
     files += [(f"OEBPS/{ch.name}", xhtml(ch.title, ch.body)) for ch in chapters]

@@ -18,7 +18,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import ecarts, render
-from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
+from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog, restore
 from .refs import Marker, add_class, classes, insert_aliases, skip_in_snippet, text_with_marker
 
 
@@ -51,12 +51,39 @@ class _PagePreprocessor(Preprocessor):
         if files is not None and _BUILD[0] is files:
             ext.catalog = _BUILD[1]
         else:
-            ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"))
+            ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"),
+                                      _host_markdown(config))
             if files is not None:
                 _BUILD[:] = [files, ext.catalog]
         if ext.page is None:
             ext.page = ext.getConfig("page") or ext.catalog.page_for_body(lines) or ""
+        # The index read this page with the same parser (the host's extensions): its tree, kept
+        # then, replaces this reading (see _SkipPreprocessor and _EditionTree).
+        ext.tree = ext.catalog.take_tree(ext.page, "\n".join(lines)) if ext.page else None
         return lines
+
+
+def _host_markdown(config) -> tuple | None:
+    """The host's Markdown extensions and their options, when it says them (MkDocs does)."""
+    try:
+        extensions, configs = config["markdown_extensions"], config["mdx_configs"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+        return None
+    return tuple(extensions), dict(configs or {})
+
+
+class _SkipPreprocessor(Preprocessor):
+    """Last of the preprocessors (after every other one has seen the page, e.g. MkDocs' reading
+    of its HTML ids): when the index kept the page's tree, nothing is left to parse."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines):
+        return [] if self.ext.tree is not None else lines
 
 
 class _EditionTree(Treeprocessor):
@@ -66,6 +93,9 @@ class _EditionTree(Treeprocessor):
 
     def run(self, root):
         ext = self.ext
+        if getattr(ext, "tree", None) is not None:  # the index's tree, as the processors before this one leave it
+            restore(self.md, root, ext.tree)
+            ext.tree = None
         catalog, page = ext.catalog, ext.page
         marker = Marker(catalog, page, render=True)
         marker.run(root)
@@ -276,11 +306,13 @@ class EditionExtension(Extension):
         self.catalog = None
         self.page = None
         self.files = ""
+        self.tree = None  # the index's tree of the page being rendered (index.Catalog.trees)
 
     def extendMarkdown(self, md):
         md.registerExtension(self)
         md.preprocessors.register(_PagePreprocessor(md, self), "edition-page", 40)
         md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
+        md.preprocessors.register(_SkipPreprocessor(md, self), "edition-skip", -100)
         md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
         md.treeprocessors.register(_AliasTree(md, self), "edition-aliases", 5)
         md.treeprocessors.register(_TocTree(md, self), "edition-toc", 4)

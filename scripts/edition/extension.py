@@ -14,6 +14,7 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -60,6 +61,11 @@ class _PagePreprocessor(Preprocessor):
         # The index read this page with the same parser (the host's extensions): its tree, kept
         # then, replaces this reading (see _SkipPreprocessor and _EditionTree).
         ext.tree = ext.catalog.take_tree(ext.page, "\n".join(lines)) if ext.page else None
+        ext.unsearched = set()
+        page = getattr(file, "page", None)
+        ext.host_page = page if page is not None and getattr(page, "file", None) is file else None
+        if ext.host_page is not None:
+            ext.host_page.edition_tail = ""
         return lines
 
 
@@ -121,7 +127,10 @@ class _EditionTree(Treeprocessor):
             previews = previews[:-len("</div>")] + extra + "</div>" if previews else \
                 self.md.serializer(box)
         if previews:  # (raw HTML: the same previews recur on many pages, made once per build)
-            etree.SubElement(root, "p").text = self.md.htmlStash.store(previews)
+            holder = etree.SubElement(root, "p")
+            holder.text = self.md.htmlStash.store(previews)
+            if getattr(ext, "unsearched", None) is not None:
+                ext.unsearched.add(holder)  # (its HTML is a data-search-exclude box)
 
     def directives(self, root, catalog, page):
         for parent in list(root.iter()):
@@ -268,6 +277,65 @@ class _TocTree(Treeprocessor):
                              "html": "Notes de l’auteur", "children": []})
 
 
+# Where the page's HTML splits into what search reads and the unsearched end (see _TailTree).
+TAIL = "\x02edition:tail\x03"  # (STX and ETX: Python-Markdown removes them from every source)
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _TailTree(Treeprocessor):
+    """Option ``tail_in_template``: the end of the page that Material's search leaves out
+    whole (the « Renvois » of an entry or a note, the hidden previews: sections whose heading
+    and boxes are marked ``data-search-exclude``) is handed to the page's template apart from
+    its content, which the search plugin parses before the template puts the two back together
+    (``overrides/main.html``): same page, same search index, less HTML parsed for nothing.
+    Last of the tree processors: marks where the end begins; _TailPost cuts there."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        ext = self.ext
+        if not ext.getConfig("tail_in_template") or ext.host_page is None:
+            return
+        start, excluded = len(root), False
+        for i, child in enumerate(root):
+            if child.tag in HEADINGS and child.get("id") is not None:
+                excluded = "data-search-exclude" in child.attrib
+            unsearched = (excluded or "data-search-exclude" in child.attrib or child in ext.unsearched) \
+                and not any(el.tag in HEADINGS and el.get("id") is not None and "data-search-exclude" not in el.attrib
+                            for el in child.iter() if el is not child)
+            if not unsearched:
+                start = len(root)
+            elif start == len(root):
+                start = i
+        if start == len(root):
+            return
+        if start:
+            root[start - 1].tail = (root[start - 1].tail or "") + TAIL
+        else:
+            root.text = (root.text or "") + TAIL
+
+
+class _TailPost(Postprocessor):
+    """Cuts the page's HTML where _TailTree marked it; the end goes to the host's page
+    (``page.edition_tail``), the template adds it after ``page.content``."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text):
+        if TAIL in text and self.ext.host_page is not None:
+            head, _, tail = text.partition(TAIL)
+            # Python-Markdown strips the whole page's HTML: the head is now stripped alone.
+            body = head.rstrip()
+            tail = head[len(body):] + tail
+            self.ext.host_page.edition_tail = tail.rstrip() if body.strip() else tail.strip()
+            return body
+        return text
+
+
 def _walk(tokens):
     for t in tokens:
         yield t
@@ -301,12 +369,16 @@ class EditionExtension(Extension):
             "archive_url": ["https://web.archive.org/web/{year}/{url}", "Modèle du lien d’archive"],
             "page": ["", "Page en cours, pour l’usage hors MkDocs (sinon détectée)"],
             "files": ["", "Début du nom des fichiers téléchargés (sinon extra.edition.files de mkdocs.yml)"],
+            "tail_in_template": [False, "La fin de page que la recherche ignore (renvois, aperçus) passe au "
+                                        "gabarit à part (page.edition_tail), que le gabarit remet après le contenu"],
         }
         super().__init__(**kwargs)
         self.catalog = None
         self.page = None
         self.files = ""
         self.tree = None  # the index's tree of the page being rendered (index.Catalog.trees)
+        self.unsearched: set = set()  # elements whose raw HTML search leaves out (the previews)
+        self.host_page = None  # MkDocs' page being rendered, when the host has one
 
     def extendMarkdown(self, md):
         md.registerExtension(self)
@@ -316,6 +388,8 @@ class EditionExtension(Extension):
         md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
         md.treeprocessors.register(_AliasTree(md, self), "edition-aliases", 5)
         md.treeprocessors.register(_TocTree(md, self), "edition-toc", 4)
+        md.treeprocessors.register(_TailTree(md, self), "edition-tail", -100)
+        md.postprocessors.register(_TailPost(md, self), "edition-tail", -100)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

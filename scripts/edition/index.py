@@ -31,7 +31,8 @@ DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie", "
 BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list"]
 # The edition's own processors, taken out of a parser made from the host's configuration.
 EDITION_PROCESSORS = {"preprocessors": ("edition-page", "edition-directives", "edition-skip"),
-                      "treeprocessors": ("edition", "edition-aliases", "edition-toc")}
+                      "treeprocessors": ("edition", "edition-aliases", "edition-toc", "edition-tail"),
+                      "postprocessors": ("edition-tail",)}
 
 
 class DirectivePreprocessor(Preprocessor):

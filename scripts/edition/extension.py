@@ -309,12 +309,11 @@ class _TailTree(Treeprocessor):
                 start = len(root)
             elif start == len(root):
                 start = i
-        if start == len(root):
+        # (something stays: a page whose whole content is unsearched is still one entry of
+        # Material's search, its title, made from its first tag)
+        if start == len(root) or start == 0:
             return
-        if start:
-            root[start - 1].tail = (root[start - 1].tail or "") + TAIL
-        else:
-            root.text = (root.text or "") + TAIL
+        root[start - 1].tail = (root[start - 1].tail or "") + TAIL
 
 
 class _TailPost(Postprocessor):
@@ -330,8 +329,7 @@ class _TailPost(Postprocessor):
             head, _, tail = text.partition(TAIL)
             # Python-Markdown strips the whole page's HTML: the head is now stripped alone.
             body = head.rstrip()
-            tail = head[len(body):] + tail
-            self.ext.host_page.edition_tail = tail.rstrip() if body.strip() else tail.strip()
+            self.ext.host_page.edition_tail = (head[len(body):] + tail).rstrip()
             return body
         return text
 

@@ -298,20 +298,22 @@ class _TailTree(Treeprocessor):
         ext = self.ext
         if not ext.getConfig("tail_in_template") or ext.host_page is None:
             return
-        start, excluded = len(root), False
-        for i, child in enumerate(root):
+        excluded, sections = False, []  # is each top-level element in an unsearched section?
+        for child in root:
             if child.tag in HEADINGS and child.get("id") is not None:
                 excluded = "data-search-exclude" in child.attrib
-            unsearched = (excluded or "data-search-exclude" in child.attrib or child in ext.unsearched) \
-                and not any(el.tag in HEADINGS and el.get("id") is not None and "data-search-exclude" not in el.attrib
-                            for el in child.iter() if el is not child)
-            if not unsearched:
-                start = len(root)
-            elif start == len(root):
-                start = i
-        # (something stays: a page whose whole content is unsearched is still one entry of
-        # Material's search, its title, made from its first tag)
-        if start == len(root) or start == 0:
+            sections.append(excluded)
+        start = len(root)
+        for i in range(len(root) - 1, 0, -1):  # the longest unsearched end
+            child = root[i]
+            if not (sections[i] or "data-search-exclude" in child.attrib or child in ext.unsearched) \
+                    or any(el.tag in HEADINGS and el.get("id") is not None and "data-search-exclude" not in el.attrib
+                           for el in child.iter() if el is not child):
+                break
+            start = i
+        # (never the first element: a page whose whole content is unsearched is still one
+        # entry of Material's search, its title, made from its first tag)
+        if start == len(root):
             return
         root[start - 1].tail = (root[start - 1].tail or "") + TAIL
 

@@ -14,11 +14,12 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import ecarts, render
-from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog
+from .index import DIRECTIVE_TOKEN, DirectivePreprocessor, get_catalog, restore
 from .refs import Marker, add_class, classes, insert_aliases, skip_in_snippet, text_with_marker
 
 
@@ -51,12 +52,44 @@ class _PagePreprocessor(Preprocessor):
         if files is not None and _BUILD[0] is files:
             ext.catalog = _BUILD[1]
         else:
-            ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"))
+            ext.catalog = get_catalog(docs_dir, ext.getConfig("text_page"), ext.getConfig("archive_url"),
+                                      _host_markdown(config))
             if files is not None:
                 _BUILD[:] = [files, ext.catalog]
         if ext.page is None:
             ext.page = ext.getConfig("page") or ext.catalog.page_for_body(lines) or ""
+        # The index read this page with the same parser (the host's extensions): its tree, kept
+        # then, replaces this reading (see _SkipPreprocessor and _EditionTree).
+        ext.tree = ext.catalog.take_tree(ext.page, "\n".join(lines)) if ext.page else None
+        ext.unsearched = set()
+        page = getattr(file, "page", None)
+        ext.host_page = page if page is not None and getattr(page, "file", None) is file else None
+        if ext.host_page is not None:
+            ext.host_page.edition_tail = ""
         return lines
+
+
+def _host_markdown(config) -> tuple | None:
+    """The host's Markdown extensions and their options, when it says them (MkDocs does)."""
+    try:
+        extensions, configs = config["markdown_extensions"], config["mdx_configs"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+        return None
+    return tuple(extensions), dict(configs or {})
+
+
+class _SkipPreprocessor(Preprocessor):
+    """Last of the preprocessors (after every other one has seen the page, e.g. MkDocs' reading
+    of its HTML ids): when the index kept the page's tree, nothing is left to parse."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines):
+        return [] if self.ext.tree is not None else lines
 
 
 class _EditionTree(Treeprocessor):
@@ -66,6 +99,9 @@ class _EditionTree(Treeprocessor):
 
     def run(self, root):
         ext = self.ext
+        if getattr(ext, "tree", None) is not None:  # the index's tree, as the processors before this one leave it
+            restore(self.md, root, ext.tree)
+            ext.tree = None
         catalog, page = ext.catalog, ext.page
         marker = Marker(catalog, page, render=True)
         marker.run(root)
@@ -91,7 +127,10 @@ class _EditionTree(Treeprocessor):
             previews = previews[:-len("</div>")] + extra + "</div>" if previews else \
                 self.md.serializer(box)
         if previews:  # (raw HTML: the same previews recur on many pages, made once per build)
-            etree.SubElement(root, "p").text = self.md.htmlStash.store(previews)
+            holder = etree.SubElement(root, "p")
+            holder.text = self.md.htmlStash.store(previews)
+            if getattr(ext, "unsearched", None) is not None:
+                ext.unsearched.add(holder)  # (its HTML is a data-search-exclude box)
 
     def directives(self, root, catalog, page):
         for parent in list(root.iter()):
@@ -238,6 +277,65 @@ class _TocTree(Treeprocessor):
                              "html": "Notes de l’auteur", "children": []})
 
 
+# Where the page's HTML splits into what search reads and the unsearched end (see _TailTree).
+TAIL = "\x02edition:tail\x03"  # (STX and ETX: Python-Markdown removes them from every source)
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _TailTree(Treeprocessor):
+    """Option ``tail_in_template``: the end of the page that Material's search leaves out
+    whole (the « Renvois » of an entry or a note, the hidden previews: sections whose heading
+    and boxes are marked ``data-search-exclude``) is handed to the page's template apart from
+    its content, which the search plugin parses before the template puts the two back together
+    (``overrides/main.html``): same page, same search index, less HTML parsed for nothing.
+    Last of the tree processors: marks where the end begins; _TailPost cuts there."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root):
+        ext = self.ext
+        if not ext.getConfig("tail_in_template") or ext.host_page is None:
+            return
+        excluded, sections = False, []  # is each top-level element in an unsearched section?
+        for child in root:
+            if child.tag in HEADINGS and child.get("id") is not None:
+                excluded = "data-search-exclude" in child.attrib
+            sections.append(excluded)
+        start = len(root)
+        for i in range(len(root) - 1, 0, -1):  # the longest unsearched end
+            child = root[i]
+            if not (sections[i] or "data-search-exclude" in child.attrib or child in ext.unsearched) \
+                    or any(el.tag in HEADINGS and el.get("id") is not None and "data-search-exclude" not in el.attrib
+                           for el in child.iter() if el is not child):
+                break
+            start = i
+        # (never the first element: a page whose whole content is unsearched is still one
+        # entry of Material's search, its title, made from its first tag)
+        if start == len(root):
+            return
+        root[start - 1].tail = (root[start - 1].tail or "") + TAIL
+
+
+class _TailPost(Postprocessor):
+    """Cuts the page's HTML where _TailTree marked it; the end goes to the host's page
+    (``page.edition_tail``), the template adds it after ``page.content``."""
+
+    def __init__(self, md, ext):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text):
+        if TAIL in text and self.ext.host_page is not None:
+            head, _, tail = text.partition(TAIL)
+            # Python-Markdown strips the whole page's HTML: the head is now stripped alone.
+            body = head.rstrip()
+            self.ext.host_page.edition_tail = (head[len(body):] + tail).rstrip()
+            return body
+        return text
+
+
 def _walk(tokens):
     for t in tokens:
         yield t
@@ -271,19 +369,27 @@ class EditionExtension(Extension):
             "archive_url": ["https://web.archive.org/web/{year}/{url}", "Modèle du lien d’archive"],
             "page": ["", "Page en cours, pour l’usage hors MkDocs (sinon détectée)"],
             "files": ["", "Début du nom des fichiers téléchargés (sinon extra.edition.files de mkdocs.yml)"],
+            "tail_in_template": [False, "La fin de page que la recherche ignore (renvois, aperçus) passe au "
+                                        "gabarit à part (page.edition_tail), que le gabarit remet après le contenu"],
         }
         super().__init__(**kwargs)
         self.catalog = None
         self.page = None
         self.files = ""
+        self.tree = None  # the index's tree of the page being rendered (index.Catalog.trees)
+        self.unsearched: set = set()  # elements whose raw HTML search leaves out (the previews)
+        self.host_page = None  # MkDocs' page being rendered, when the host has one
 
     def extendMarkdown(self, md):
         md.registerExtension(self)
         md.preprocessors.register(_PagePreprocessor(md, self), "edition-page", 40)
         md.preprocessors.register(DirectivePreprocessor(md, lambda: self.page), "edition-directives", 25)
+        md.preprocessors.register(_SkipPreprocessor(md, self), "edition-skip", -100)
         md.treeprocessors.register(_EditionTree(md, self), "edition", 6)
         md.treeprocessors.register(_AliasTree(md, self), "edition-aliases", 5)
         md.treeprocessors.register(_TocTree(md, self), "edition-toc", 4)
+        md.treeprocessors.register(_TailTree(md, self), "edition-tail", -100)
+        md.postprocessors.register(_TailPost(md, self), "edition-tail", -100)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

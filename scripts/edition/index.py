@@ -26,8 +26,13 @@ DIRECTIVE = re.compile(r"^\s*<!--\s*edition\s*:\s*([\w-]+)\s*-->\s*$")
 DIRECTIVE_TOKEN = "EDITIONDIRECTIVE:"
 DIRECTIVES = ("liste-glossaire", "liste-noms", "liste-notes", "bibliographie", "liste-ecarts", "journal")
 # The index pass needs the tree, not the HTML: no ``toc`` (it would run after the index's tree
-# processor, whose ids are explicit ones) and no serialising (see _parse).
+# processor, whose ids are explicit ones) and no serialising (see _parse). These extensions are
+# the index's outside a host; under MkDocs it reads with the host's own (see Catalog.markdown).
 BASE_EXTENSIONS = ["attr_list", "footnotes", "md_in_html", "abbr", "tables", "def_list"]
+# The edition's own processors, taken out of a parser made from the host's configuration.
+EDITION_PROCESSORS = {"preprocessors": ("edition-page", "edition-directives", "edition-skip"),
+                      "treeprocessors": ("edition", "edition-aliases", "edition-toc", "edition-tail"),
+                      "postprocessors": ("edition-tail",)}
 
 
 class DirectivePreprocessor(Preprocessor):
@@ -61,6 +66,8 @@ class _IndexTree(Treeprocessor):
         self.ids: list[str] = []
 
     def run(self, root):
+        if self.catalog.trees is not None:  # the tree as the page's own parser has it here
+            self.catalog.trees[self.page] = _snapshot(self.md, root)
         self.marker = Marker(self.catalog, self.page, render=False)
         self.marker.run(root)
         self.ids = [el.get("id") for el in root.iter() if el.get("id")]
@@ -95,6 +102,25 @@ class _IndexExt(Extension):
         md.treeprocessors.register(self.tree, "edition-index", 6)
 
 
+def _snapshot(md, root: etree.Element) -> tuple:
+    """A copy of the tree (and of the raw HTML it refers to) before the index marks it."""
+    stash = md.htmlStash
+    return copy.deepcopy((root, stash.html_counter, stash.rawHtmlBlocks, stash.tag_counter, stash.tag_data))
+
+
+def restore(md, root: etree.Element, snapshot: tuple) -> None:
+    """Make ``root`` (and ``md``'s raw HTML) what :func:`_snapshot` saw: the host's parser,
+    which skipped reading the page (see extension._SkipPreprocessor), goes on from there."""
+    tree, html_counter, blocks, tag_counter, tag_data = snapshot
+    root.text, root.tail = tree.text, tree.tail
+    root.attrib.clear()
+    root.attrib.update(tree.attrib)
+    root[:] = list(tree)
+    stash = md.htmlStash
+    stash.html_counter, stash.rawHtmlBlocks, stash.tag_counter, stash.tag_data = \
+        html_counter, blocks, tag_counter, tag_data
+
+
 def _witness_copy(li: etree.Element) -> list[etree.Element]:
     """The footnote's content, without its back link or placeholders."""
     items = [copy.deepcopy(child) for child in li]
@@ -113,8 +139,15 @@ class Catalog:
     """Sources, entries, works and cross-references of one docs directory."""
 
     def __init__(self, docs_dir: Path, text_page: str = "texte.md",
-                 archive_url: str = "https://web.archive.org/web/{year}/{url}", collect: bool = False):
+                 archive_url: str = "https://web.archive.org/web/{year}/{url}", collect: bool = False,
+                 markdown: tuple | None = None):
         self.collect = collect
+        # (extensions, extension_configs) of the host's parser (MkDocs: markdown_extensions and
+        # mdx_configs). With them the index reads each page as the page's own parser does, up to
+        # the edition's tree processor, and keeps that tree for the page's rendering (``trees``:
+        # page -> its source and a snapshot, given away once), which then skips reading it again.
+        self.markdown = markdown
+        self.trees: dict[str, tuple] | None = None
         self.errors: list[EditionError] = []
         self.docs_dir = Path(docs_dir)
         self.text_page = text_page
@@ -224,13 +257,13 @@ class Catalog:
             self.parts.update({str(k).lstrip("#"): str(v) for k, v in parts.items()})
             self.anchor_re = _anchor_re(self.parts)
         ext = _IndexExt(self, None)
-        md = markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])  # one parser, reset per page
+        md = self._parser(ext)  # one parser, reset per page
         for path, src in self.sources.items():
             ext.page = ext.tree.page = path
             ext.tree.marker, ext.tree.ids = None, []
             md.reset()
             try:
-                _parse(md, src.body)
+                _parse(md, self._text(src), ext.tree)
             except EditionError as error:
                 self.fail(error)
                 continue
@@ -264,6 +297,30 @@ class Catalog:
             for wid in self.entries[key].get("cites") or []:
                 if str(wid) in self.works:
                     self.works[str(wid)].cited_by.append(key)
+
+    def _parser(self, ext: "_IndexExt") -> markdown.Markdown:
+        if self.markdown is None:
+            return markdown.Markdown(extensions=BASE_EXTENSIONS + [ext])
+        extensions, configs = self.markdown
+        md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
+        for registry, names in EDITION_PROCESSORS.items():
+            for name in names:
+                if name in getattr(md, registry):
+                    getattr(md, registry).deregister(name)
+        md.registerExtensions([ext], {})
+        self.trees = {}
+        return md
+
+    def _text(self, src: Source) -> str:
+        """The Markdown the index reads: the body, as MkDocs gives it to its parser (without
+        the blank lines after the front matter) when the index reads with the host's parser."""
+        return src.body if self.markdown is None else src.body.lstrip("\n")
+
+    def take_tree(self, page: str, source: str) -> tuple | None:
+        """The tree the index kept for ``page``, if it read the same ``source``; once."""
+        if not self.trees or page not in self.trees or self._text(self.sources[page]) != source:
+            return None
+        return self.trees.pop(page)
 
     def _check_links_in_meta(self, src: Source) -> None:
         listed = lambda name: src.meta.get(name) if isinstance(src.meta.get(name), list) else []  # noqa: E731 (else: reported by validate)
@@ -437,9 +494,10 @@ def _anchor_re(parts: dict) -> re.Pattern:
     return re.compile(r"p\d+|note-\w+" + (f"|{names}" if names else ""))
 
 
-def _parse(md: markdown.Markdown, source: str) -> None:
-    """What ``md.convert`` does up to its tree processors: the index reads the tree they leave
-    and never needs the HTML (serialising every page a second time was a tenth of the pass)."""
+def _parse(md: markdown.Markdown, source: str, last=None) -> None:
+    """What ``md.convert`` does up to its tree processors, and up to ``last`` of them: the index
+    reads the tree they leave and never needs the HTML (serialising every page a second time was
+    a tenth of the pass), nor what later ones (``toc``, ``unescape``) do."""
     if not source.strip():
         return  # (as convert: no tree processor runs on an empty body)
     md.lines = source.split("\n")
@@ -450,6 +508,8 @@ def _parse(md: markdown.Markdown, source: str) -> None:
         new_root = treeprocessor.run(root)
         if new_root is not None:
             root = new_root
+        if treeprocessor is last:
+            break
 
 
 def _normal(text: str) -> str:
@@ -467,13 +527,14 @@ def signature(docs_dir: Path) -> tuple:
     return tuple(out)
 
 
-def get_catalog(docs_dir: Path, text_page: str, archive_url: str) -> Catalog:
-    """The catalog for docs_dir, rebuilt only when a source changed."""
+def get_catalog(docs_dir: Path, text_page: str, archive_url: str, markdown: tuple | None = None) -> Catalog:
+    """The catalog for docs_dir, rebuilt only when a source changed. ``markdown``: the host's
+    (extensions, extension_configs), see :class:`Catalog`."""
     docs_dir = Path(docs_dir).resolve()
-    sig = (signature(docs_dir), text_page, archive_url)
+    sig = (signature(docs_dir), text_page, archive_url, repr(markdown))
     cached = _CACHE.get(str(docs_dir))
     if cached and cached[0] == sig:
         return cached[1]
-    catalog = Catalog(docs_dir, text_page, archive_url).build()
+    catalog = Catalog(docs_dir, text_page, archive_url, markdown=markdown).build()
     _CACHE[str(docs_dir)] = (sig, catalog)
     return catalog

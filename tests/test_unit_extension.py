@@ -410,8 +410,17 @@ def test_an_entrys_backlinks_are_grouped_by_text(two_texts):
 def test_each_texts_notes_list_lists_its_notes(two_texts):
     other = render(two_texts, "textes/autre/notes/index.md")
     assert "Autre note 1" in other and "Note 1" not in other.replace("Autre note 1", "")
-    first = render(two_texts, "notes/index.md")
-    assert "Autre note" not in first and "Astérisque" in first
+    # The first text's notes page (« Les notes » of the navigation): every text's notes, each
+    # group under its text's title.
+    first = ET.fromstring(f"<div>{render(two_texts, 'notes/index.md')}</div>")
+    heads = [h.text for h in first.iter("h2")]
+    assert heads == ["Le texte", "Un autre texte"], heads
+    lists = [[a.text for a in ul.iter("a")] for ul in first.iter("ul")]
+    assert any("Astérisque" in t for t in lists[0]) and not any("Autre note" in t for t in lists[0]), lists
+    assert lists[1] and all("Autre note" in t for t in lists[1]), lists
+    # One text only: no heading (the first edition's page is unchanged).
+    alone = render(write_docs(two_texts.parent / "seul"), "notes/index.md")
+    assert "<h2" not in alone and "Astérisque" in alone
 
 
 @pytest.mark.parametrize("changes, expected", [

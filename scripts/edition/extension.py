@@ -286,8 +286,8 @@ class _TailTree(Treeprocessor):
     """Option ``tail_in_template``: the end of the page that Material's search leaves out
     whole (the « Renvois » of an entry or a note, the hidden previews: sections whose heading
     and boxes are marked ``data-search-exclude``) is handed to the page's template apart from
-    its content, which the search plugin parses before the template puts the two back together
-    (``overrides/main.html``): same page, same search index, less HTML parsed for nothing.
+    its content, which the search plugin parses before the template writes the two together
+    (``overrides/partials/content.html``): same page, same search index, less HTML parsed for nothing.
     Last of the tree processors: marks where the end begins; _TailPost cuts there."""
 
     def __init__(self, md, ext):

@@ -465,3 +465,19 @@ def test_the_flyer_can_quote_the_second_text(both, tmp_path):
     assert "Le but de toute association politique" in words and "Assemblée nationale constituante" in words, words
     assert "Rigouste" not in words and "Articles premier et 2" in words
     assert "1789 (domaine public)" in words, words  # its own credit line
+
+
+def test_the_epub_cover_names_each_text(both, monkeypatch):
+    """The EPUB's portrait cover lists every text: the first by its title and book, the second
+    by its author, its passage and its source (not its page's title twice)."""
+    from publish import epub, pdf as P
+    from publish import cards
+    root, site, _ = both
+    seen = {}
+    monkeypatch.setattr(cards, "draw_cover", lambda *args: seen.setdefault("args", args) and b"")
+    epub.cover(site, root, P.edition_facts(site, root, 1764590000))
+    site_name, author, works, version, _host = seen["args"]
+    assert author == "Mathieu Rigouste" and version.startswith("Version")
+    assert len(works) == 2 and works[0].startswith("«\u00a0Smart and Safe City") and "(2022)" in works[0], works
+    assert works[1] == ("Assemblée nationale constituante, «\u00a0Articles premier et 2\u00a0», un passage de "
+                        "Déclaration des droits de l’homme et du citoyen (1789)"), works

@@ -315,7 +315,12 @@ def cover(site: Path, root: Path, ed) -> bytes:
     for t in edition_texts(root, ed.config):
         title = P.Page(site, t.url, P.page_id(t.url), "texte").title
         work = ed.work if t.first else text_work(root, ed.config, t)
+        if title == work.get("title") and t.meta.get("share_title"):  # (the page named as its work)
+            title = str(t.meta["share_title"])
         line = f"«\u00a0{title}\u00a0»"
+        who = P.authors(work)
+        if who and who != ed.author:  # another text's own author
+            line = f"{who}, {line}"
         if work.get("title"):
             line += f", un passage de {work['title']}"
             year = P.work_year(work)

@@ -147,6 +147,22 @@ class _EditionTree(Treeprocessor):
                     for j, node in enumerate(new):
                         parent.insert(idx + j, node)
 
+    def raw_links(self) -> render.RawLinks | None:
+        """Under MkDocs, generated lists of links go into the page as raw HTML with the
+        addresses MkDocs gives them (its own ``path_to_url``, which also records each anchor
+        for its check of anchors); elsewhere (no ``relpath``), they stay elements."""
+        relpath = self.md.treeprocessors["relpath"] if "relpath" in self.md.treeprocessors else None
+        url = getattr(relpath, "path_to_url", None)
+        if url is None or getattr(relpath, "file", None) is None:
+            return None
+
+        def holder(html: str) -> etree.Element:
+            p = etree.Element("p")
+            p.text = self.md.htmlStash.store(html)
+            return p
+
+        return render.RawLinks(self.md.serializer, url, holder)
+
     def title(self, root, src):
         """The page's h1, from its front matter (with the term's language), unless the body has one."""
         if any(el.tag == "h1" for el in root.iter()):
@@ -163,7 +179,7 @@ class _EditionTree(Treeprocessor):
             root.append(node)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
-        for node in render.backlinks_block(catalog, src.key, src.path):
+        for node in render.backlinks_block(catalog, src.key, src.path, raw=self.raw_links()):
             root.append(node)
 
     def note_page(self, root, catalog, src):
@@ -175,7 +191,7 @@ class _EditionTree(Treeprocessor):
         calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_of(src.key)}
         others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
         if others:
-            for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):
+            for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls, raw=self.raw_links()):
                 root.append(node)
         root.append(render.prevnext(catalog, src.key, src.path))
 

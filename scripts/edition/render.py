@@ -78,7 +78,9 @@ def snippet(ref, width: int = 90) -> tuple[str, str, str]:
     return before.lstrip(), shown, after.rstrip()
 
 
-def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Element]:
+def backlinks_block(catalog, key: str, page: str, exclude=(), raw: "RawLinks | None" = None) -> list[etree.Element]:
+    """The « Renvois » section of entry or note ``key``; with ``raw`` (under MkDocs), each list
+    of links is raw HTML with its final addresses (see :class:`RawLinks`)."""
     refs = [r for r in catalog.refs_to(key) if r.id not in exclude]
     out = [heading("Renvois dans l’édition", "renvois", indexed=False)]
     if not refs:
@@ -92,30 +94,83 @@ def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Elem
     for ref in refs:
         groups.setdefault(catalog.text_of_ref(ref), []).append(ref)
     if len([t for t in groups if t is not None]) < 2:
-        out.append(_backlinks_list(catalog, refs, page))
+        out.append(_backlinks_list(catalog, refs, page, raw))
         return out
     for text in [t for t in catalog.texts if t in groups] + ([None] if None in groups else []):
         title = catalog.sources[text].title if text else "Ailleurs dans l’édition"
         hid = "renvois-" + (text[:-3].replace("/", "-") if text else "ailleurs")
         out.append(heading(title, hid, level=3, indexed=False))
-        out.append(_backlinks_list(catalog, groups[text], page))
+        out.append(_backlinks_list(catalog, groups[text], page, raw))
     return out
 
 
-def _backlinks_list(catalog, refs, page: str) -> etree.Element:
+class RawLinks:
+    """What a list of generated links needs to be written as raw HTML, out of the page's tree,
+    byte for byte as the host would write it: ``serialize`` (the page's serialiser), ``url``
+    (the host's rewriting of a link, MkDocs' own ``path_to_url``, which also records the
+    anchor for its checks) and ``holder`` (an element standing for the HTML in the tree).
+    A dense edition's backlinks are most of its entries' pages: as elements, the host would
+    walk, rewrite and serialise each of them on each page (links, table of contents, ids)."""
+
+    def __init__(self, serialize, url, holder):
+        self.serialize, self.url, self.holder = serialize, url, holder
+
+
+# Stands for a link's address in a serialised item (letters only: no serialiser escapes them).
+HREF = "EDITIONHREFxq7"
+_ESCAPED_IN_ATTRIBUTES = frozenset('&<>"\n')
+
+
+def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> etree.Element:
+    if raw is not None:
+        return raw.holder(_backlinks_html(catalog, refs, page, raw))
     ul = el("ul", cls="ed-backlinks")
     for ref in refs:
-        li = el("li", parent=ul)
-        link(page, f"{ref.source}#{ref.id}", catalog.label(ref), li, cls="ed-backlink")
-        before, shown, after = snippet(ref)
-        quote = el("span", parent=li, cls="ed-snippet")
-        quote.text = f" — «{NBSP}{before}"
-        mark = el("mark", shown or "", quote)
-        mark.tail = f"{after}{NBSP}»"
-        if not shown:
-            quote.remove(mark)
-            quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
+        _backlink_item(catalog, ref, page, ul)
     return ul
+
+
+def _backlinks_html(catalog, refs, page: str, raw: RawLinks) -> str:
+    """:func:`_backlinks_list` as HTML: each item serialised once per build around its address
+    (the same occurrence is listed on every page of the entries it names), the address then
+    rewritten by the host for this page."""
+    cache = catalog.cache.setdefault(("backlinks", raw.serialize), {})
+    if None not in cache:
+        cache[None] = raw.serialize(el("ul", cls="ed-backlinks"))[:-len("</ul>")]
+    parts = [cache[None]]
+    for ref in refs:
+        target = f"{ref.source}#{ref.id}"
+        href = raw.url(relative(page, ref.source) + (f"#{ref.id}" if ref.id else ""))  # (as link() writes it)
+        if not _ESCAPED_IN_ATTRIBUTES.isdisjoint(href):  # (never with MkDocs' quoted addresses)
+            item = _backlink_item(catalog, ref, page, None)
+            item[0].set("href", href)
+            parts.append(raw.serialize(item))
+            continue
+        key = id(ref)  # (the catalog's own occurrences, kept as long as this cache)
+        if key not in cache:
+            item = _backlink_item(catalog, ref, page, None)
+            item[0].set("href", HREF)
+            html = raw.serialize(item)
+            assert html.count(HREF) == 1, target
+            cache[key] = html.split(HREF)
+        before, after = cache[key]
+        parts.append(before + href + after)
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def _backlink_item(catalog, ref, page: str, ul: etree.Element | None) -> etree.Element:
+    li = el("li", parent=ul)
+    link(page, f"{ref.source}#{ref.id}", catalog.label(ref), li, cls="ed-backlink")
+    before, shown, after = snippet(ref)
+    quote = el("span", parent=li, cls="ed-snippet")
+    quote.text = f" — «{NBSP}{before}"
+    mark = el("mark", shown or "", quote)
+    mark.tail = f"{after}{NBSP}»"
+    if not shown:
+        quote.remove(mark)
+        quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
+    return li
 
 
 def definition_block(meta: dict) -> etree.Element:

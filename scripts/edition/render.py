@@ -9,6 +9,8 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 
+from markdown.serializers import _escape_cdata, to_html_string, to_xhtml_string
+
 from .biblio import csl_json, format_work
 from .content import KINDS
 from .refs import add_class, insert_twin, relative
@@ -107,8 +109,8 @@ def backlinks_block(catalog, key: str, page: str, exclude=(), raw: "RawLinks | N
 class RawLinks:
     """What a list of generated links needs to be written as raw HTML, out of the page's tree,
     byte for byte as the host would write it: ``serialize`` (the page's serialiser), ``url``
-    (the host's rewriting of a link, MkDocs' own ``path_to_url``, which also records the
-    anchor for its checks) and ``holder`` (an element standing for the HTML in the tree).
+    (the host's rewriting of a link: ``url(href, target, frag)``, see extension._mkdocs_url,
+    which also records the anchor for MkDocs' check of anchors) and ``holder`` (an element standing for the HTML in the tree).
     A dense edition's backlinks are most of its entries' pages: as elements, the host would
     walk, rewrite and serialise each of them on each page (links, table of contents, ids)."""
 
@@ -116,9 +118,14 @@ class RawLinks:
         self.serialize, self.url, self.holder = serialize, url, holder
 
 
-# Stands for a link's address in a serialised item (letters only: no serialiser escapes them).
-HREF = "EDITIONHREFxq7"
+# What the serialisers escape in an address (none of it in MkDocs' own, which it quotes).
 _ESCAPED_IN_ATTRIBUTES = frozenset('&<>"\n')
+
+
+def _text_escape(serialize):
+    """How ``serialize`` escapes text, when it is one of Python-Markdown's serialisers (its own
+    function, so the HTML written here is theirs to the byte); None for another."""
+    return _escape_cdata if serialize in (to_xhtml_string, to_html_string) else None
 
 
 def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> etree.Element:
@@ -131,30 +138,28 @@ def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> et
 
 
 def _backlinks_html(catalog, refs, page: str, raw: RawLinks) -> str:
-    """:func:`_backlinks_list` as HTML: each item serialised once per build around its address
-    (the same occurrence is listed on every page of the entries it names), the address then
-    rewritten by the host for this page."""
+    """:func:`_backlinks_list` as HTML, each address rewritten by the host for this page;
+    the items written as Python-Markdown's serialiser writes :func:`_backlink_item` (same
+    tags, attributes in its order, its escaping; tests/test_unit_extension.py compares)."""
+    esc = _text_escape(raw.serialize)
     cache = catalog.cache.setdefault(("backlinks", raw.serialize), {})
     if None not in cache:
         cache[None] = raw.serialize(el("ul", cls="ed-backlinks"))[:-len("</ul>")]
     parts = [cache[None]]
     for ref in refs:
-        target = f"{ref.source}#{ref.id}"
-        href = raw.url(relative(page, ref.source) + (f"#{ref.id}" if ref.id else ""))  # (as link() writes it)
-        if not _ESCAPED_IN_ATTRIBUTES.isdisjoint(href):  # (never with MkDocs' quoted addresses)
+        href = raw.url(relative(page, ref.source) + (f"#{ref.id}" if ref.id else ""), ref.source, ref.id)  # (as link())
+        if esc is None or not _ESCAPED_IN_ATTRIBUTES.isdisjoint(href):
             item = _backlink_item(catalog, ref, page, None)
             item[0].set("href", href)
             parts.append(raw.serialize(item))
             continue
-        key = id(ref)  # (the catalog's own occurrences, kept as long as this cache)
-        if key not in cache:
-            item = _backlink_item(catalog, ref, page, None)
-            item[0].set("href", HREF)
-            html = raw.serialize(item)
-            assert html.count(HREF) == 1, target
-            cache[key] = html.split(HREF)
-        before, after = cache[key]
-        parts.append(before + href + after)
+        before, shown, after = snippet(ref)
+        if shown:
+            quote = f"{esc(f' — «{NBSP}{before}')}<mark>{esc(shown)}</mark>{esc(f'{after}{NBSP}»')}"
+        else:
+            quote = esc(f" — «{NBSP}{before}{after}{NBSP}»")
+        parts.append(f'<li><a class="ed-generated ed-backlink" href="{href}">{esc(catalog.label(ref))}</a>'
+                     f'<span class="ed-snippet">{quote}</span></li>')
     parts.append("</ul>")
     return "".join(parts)
 

@@ -110,7 +110,8 @@ class RawLinks:
     """What a list of generated links needs to be written as raw HTML, out of the page's tree,
     byte for byte as the host would write it: ``serialize`` (the page's serialiser), ``url``
     (the host's rewriting of a link: ``url(href, target, frag)``, see extension._mkdocs_url,
-    which also records the anchor for MkDocs' check of anchors) and ``holder`` (an element standing for the HTML in the tree).
+    which also records the anchor for MkDocs' check of anchors) and ``holder`` (an element
+    standing for the HTML in the tree).
     A dense edition's backlinks are most of its entries' pages: as elements, the host would
     walk, rewrite and serialise each of them on each page (links, table of contents, ids)."""
 
@@ -140,7 +141,7 @@ def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> et
 def _backlinks_html(catalog, refs, page: str, raw: RawLinks) -> str:
     """:func:`_backlinks_list` as HTML, each address rewritten by the host for this page;
     the items written as Python-Markdown's serialiser writes :func:`_backlink_item` (same
-    tags, attributes in its order, its escaping; tests/test_unit_extension.py compares)."""
+    tags, attributes in its order, its escaping; tests/test_unit_raw_links.py compares)."""
     esc = _text_escape(raw.serialize)
     cache = catalog.cache.setdefault(("backlinks", raw.serialize), {})
     if None not in cache:

@@ -9,9 +9,11 @@ on MkDocs: under MkDocs (or ProperDocs) the page being rendered is read from the
 
 from __future__ import annotations
 
+import posixpath
 import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
+from urllib.parse import urlunsplit
 
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
@@ -67,6 +69,48 @@ class _PagePreprocessor(Preprocessor):
         if ext.host_page is not None:
             ext.host_page.edition_tail = ""
         return lines
+
+
+_TARGETS: list = [None, {}]  # [MkDocs Files object of the current build, {docs path: its File}]
+# A link that MkDocs' path_to_url reads as a plain relative path to a source and an anchor.
+_PLAIN_LINK = re.compile(r"[\w.~/-]+\.md(?:#[\w.~-]+)?")
+
+
+def _mkdocs_url(relpath, page: str):
+    """MkDocs' rewriting of a link of ``page`` (its ``relpath`` tree processor), as
+    ``url(href, target, frag) -> address``: ``href`` as the page's Markdown would write it,
+    ``target`` the docs path it names, ``frag`` its anchor. What ``path_to_url`` does for such
+    a link, without working out the target again: the address MkDocs writes (its own
+    ``get_relative_url`` and ``urlunsplit``) and the anchor recorded for its check of anchors
+    (``links_to_anchors``). Anything else (a target MkDocs does not know or leaves out, an
+    unusual address) goes through ``path_to_url`` itself. None when the host is not MkDocs."""
+    path_to_url = getattr(relpath, "path_to_url", None)
+    file, files = getattr(relpath, "file", None), getattr(relpath, "files", None)
+    anchors = getattr(relpath, "links_to_anchors", None)
+    if path_to_url is None or file is None or files is None or not isinstance(anchors, dict) \
+            or getattr(file, "src_uri", None) != page:
+        return None
+    try:
+        from mkdocs.utils import get_relative_url
+    except ImportError:
+        return None
+    if _TARGETS[0] is not files:
+        _TARGETS[:] = [files, {}]
+    targets, here = _TARGETS[1], file.url
+
+    def url(href: str, target: str, frag: str) -> str:
+        if target not in targets:
+            found = files.get_file_from_path(target)
+            plain = found is not None and posixpath.normpath(target) == target and not found.inclusion.is_excluded()
+            targets[target] = found if plain else None
+        target_file = targets[target]
+        if target_file is None or not _PLAIN_LINK.fullmatch(href):
+            return path_to_url(href)
+        if frag:
+            anchors.setdefault(target_file, {}).setdefault(frag, href)
+        return urlunsplit(("", "", get_relative_url(target_file.url, here), "", frag))
+
+    return url
 
 
 def _host_markdown(config) -> tuple | None:
@@ -147,6 +191,22 @@ class _EditionTree(Treeprocessor):
                     for j, node in enumerate(new):
                         parent.insert(idx + j, node)
 
+    def raw_links(self) -> render.RawLinks | None:
+        """Under MkDocs, generated lists of links go into the page as raw HTML with the
+        addresses MkDocs gives them (see :func:`_mkdocs_url`); elsewhere (no ``relpath``),
+        they stay elements."""
+        relpath = self.md.treeprocessors["relpath"] if "relpath" in self.md.treeprocessors else None
+        url = _mkdocs_url(relpath, self.ext.page)
+        if url is None:
+            return None
+
+        def holder(html: str) -> etree.Element:
+            p = etree.Element("p")
+            p.text = self.md.htmlStash.store(html)
+            return p
+
+        return render.RawLinks(self.md.serializer, url, holder)
+
     def title(self, root, src):
         """The page's h1, from its front matter (with the term's language), unless the body has one."""
         if any(el.tag == "h1" for el in root.iter()):
@@ -163,7 +223,7 @@ class _EditionTree(Treeprocessor):
             root.append(node)
         for node in render.sources_block(catalog, src.meta.get("sources") or []):
             root.append(node)
-        for node in render.backlinks_block(catalog, src.key, src.path):
+        for node in render.backlinks_block(catalog, src.key, src.path, raw=self.raw_links()):
             root.append(node)
 
     def note_page(self, root, catalog, src):
@@ -175,7 +235,7 @@ class _EditionTree(Treeprocessor):
         calls = {r.id for r in catalog.refs_to(src.key) if r.source == catalog.text_of(src.key)}
         others = [r for r in catalog.refs_to(src.key) if r.id not in calls]
         if others:
-            for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls):
+            for node in render.backlinks_block(catalog, src.key, src.path, exclude=calls, raw=self.raw_links()):
                 root.append(node)
         root.append(render.prevnext(catalog, src.key, src.path))
 

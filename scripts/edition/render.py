@@ -9,6 +9,8 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 
+from markdown.serializers import _escape_cdata, to_html_string, to_xhtml_string
+
 from .biblio import csl_json, format_work
 from .content import KINDS
 from .refs import add_class, insert_twin, relative
@@ -78,7 +80,9 @@ def snippet(ref, width: int = 90) -> tuple[str, str, str]:
     return before.lstrip(), shown, after.rstrip()
 
 
-def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Element]:
+def backlinks_block(catalog, key: str, page: str, exclude=(), raw: "RawLinks | None" = None) -> list[etree.Element]:
+    """The « Renvois » section of entry or note ``key``; with ``raw`` (under MkDocs), each list
+    of links is raw HTML with its final addresses (see :class:`RawLinks`)."""
     refs = [r for r in catalog.refs_to(key) if r.id not in exclude]
     out = [heading("Renvois dans l’édition", "renvois", indexed=False)]
     if not refs:
@@ -92,30 +96,87 @@ def backlinks_block(catalog, key: str, page: str, exclude=()) -> list[etree.Elem
     for ref in refs:
         groups.setdefault(catalog.text_of_ref(ref), []).append(ref)
     if len([t for t in groups if t is not None]) < 2:
-        out.append(_backlinks_list(catalog, refs, page))
+        out.append(_backlinks_list(catalog, refs, page, raw))
         return out
     for text in [t for t in catalog.texts if t in groups] + ([None] if None in groups else []):
         title = catalog.sources[text].title if text else "Ailleurs dans l’édition"
         hid = "renvois-" + (text[:-3].replace("/", "-") if text else "ailleurs")
         out.append(heading(title, hid, level=3, indexed=False))
-        out.append(_backlinks_list(catalog, groups[text], page))
+        out.append(_backlinks_list(catalog, groups[text], page, raw))
     return out
 
 
-def _backlinks_list(catalog, refs, page: str) -> etree.Element:
+class RawLinks:
+    """What a list of generated links needs to be written as raw HTML, out of the page's tree,
+    byte for byte as the host would write it: ``serialize`` (the page's serialiser), ``url``
+    (the host's rewriting of a link: ``url(href, target, frag)``, see extension._mkdocs_url,
+    which also records the anchor for MkDocs' check of anchors) and ``holder`` (an element
+    standing for the HTML in the tree).
+    A dense edition's backlinks are most of its entries' pages: as elements, the host would
+    walk, rewrite and serialise each of them on each page (links, table of contents, ids)."""
+
+    def __init__(self, serialize, url, holder):
+        self.serialize, self.url, self.holder = serialize, url, holder
+
+
+# What the serialisers escape in an address (none of it in MkDocs' own, which it quotes).
+_ESCAPED_IN_ATTRIBUTES = frozenset('&<>"\n')
+
+
+def _text_escape(serialize):
+    """How ``serialize`` escapes text, when it is one of Python-Markdown's serialisers (its own
+    function, so the HTML written here is theirs to the byte); None for another."""
+    return _escape_cdata if serialize in (to_xhtml_string, to_html_string) else None
+
+
+def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> etree.Element:
+    if raw is not None:
+        return raw.holder(_backlinks_html(catalog, refs, page, raw))
     ul = el("ul", cls="ed-backlinks")
     for ref in refs:
-        li = el("li", parent=ul)
-        link(page, f"{ref.source}#{ref.id}", catalog.label(ref), li, cls="ed-backlink")
-        before, shown, after = snippet(ref)
-        quote = el("span", parent=li, cls="ed-snippet")
-        quote.text = f" — «{NBSP}{before}"
-        mark = el("mark", shown or "", quote)
-        mark.tail = f"{after}{NBSP}»"
-        if not shown:
-            quote.remove(mark)
-            quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
+        _backlink_item(catalog, ref, page, ul)
     return ul
+
+
+def _backlinks_html(catalog, refs, page: str, raw: RawLinks) -> str:
+    """:func:`_backlinks_list` as HTML, each address rewritten by the host for this page;
+    the items written as Python-Markdown's serialiser writes :func:`_backlink_item` (same
+    tags, attributes in its order, its escaping; tests/test_unit_raw_links.py compares)."""
+    esc = _text_escape(raw.serialize)
+    cache = catalog.cache.setdefault(("backlinks", raw.serialize), {})
+    if None not in cache:
+        cache[None] = raw.serialize(el("ul", cls="ed-backlinks"))[:-len("</ul>")]
+    parts = [cache[None]]
+    for ref in refs:
+        href = raw.url(relative(page, ref.source) + (f"#{ref.id}" if ref.id else ""), ref.source, ref.id)  # (as link())
+        if esc is None or not _ESCAPED_IN_ATTRIBUTES.isdisjoint(href):
+            item = _backlink_item(catalog, ref, page, None)
+            item[0].set("href", href)
+            parts.append(raw.serialize(item))
+            continue
+        before, shown, after = snippet(ref)
+        if shown:
+            quote = f"{esc(f' — «{NBSP}{before}')}<mark>{esc(shown)}</mark>{esc(f'{after}{NBSP}»')}"
+        else:
+            quote = esc(f" — «{NBSP}{before}{after}{NBSP}»")
+        parts.append(f'<li><a class="ed-generated ed-backlink" href="{href}">{esc(catalog.label(ref))}</a>'
+                     f'<span class="ed-snippet">{quote}</span></li>')
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def _backlink_item(catalog, ref, page: str, ul: etree.Element | None) -> etree.Element:
+    li = el("li", parent=ul)
+    link(page, f"{ref.source}#{ref.id}", catalog.label(ref), li, cls="ed-backlink")
+    before, shown, after = snippet(ref)
+    quote = el("span", parent=li, cls="ed-snippet")
+    quote.text = f" — «{NBSP}{before}"
+    mark = el("mark", shown or "", quote)
+    mark.tail = f"{after}{NBSP}»"
+    if not shown:
+        quote.remove(mark)
+        quote.text = f" — «{NBSP}{before}{after}{NBSP}»"
+    return li
 
 
 def definition_block(meta: dict) -> etree.Element:

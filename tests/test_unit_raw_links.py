@@ -1,5 +1,5 @@
 """Unit tests of the backlinks written as raw HTML under MkDocs (extension._mkdocs_url,
-render._backlinks_html): each page must be exactly the page that the same lists, left as
+render._backlinks_list with a RawLinks): each page must be exactly the page that the same lists, left as
 elements for MkDocs to rewrite and serialise, would give, and MkDocs must record the same
 anchors for its check of anchors, with and without directory URLs."""
 

@@ -9,8 +9,6 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 
-from markdown.serializers import _escape_cdata, to_html_string, to_xhtml_string
-
 from .biblio import csl_json, format_work
 from .content import KINDS
 from .refs import add_class, insert_twin, relative
@@ -113,56 +111,20 @@ class RawLinks:
     which also records the anchor for MkDocs' check of anchors) and ``holder`` (an element
     standing for the HTML in the tree).
     A dense edition's backlinks are most of its entries' pages: as elements, the host would
-    walk, rewrite and serialise each of them on each page (links, table of contents, ids)."""
+    walk, rewrite and serialise each of them on each page (links, table of contents, ids);
+    serialised once here, with their final addresses, they are stashed whole."""
 
     def __init__(self, serialize, url, holder):
         self.serialize, self.url, self.holder = serialize, url, holder
 
 
-# What the serialisers escape in an address (none of it in MkDocs' own, which it quotes).
-_ESCAPED_IN_ATTRIBUTES = frozenset('&<>"\n')
-
-
-def _text_escape(serialize):
-    """How ``serialize`` escapes text, when it is one of Python-Markdown's serialisers (its own
-    function, so the HTML written here is theirs to the byte); None for another."""
-    return _escape_cdata if serialize in (to_xhtml_string, to_html_string) else None
-
-
 def _backlinks_list(catalog, refs, page: str, raw: RawLinks | None = None) -> etree.Element:
-    if raw is not None:
-        return raw.holder(_backlinks_html(catalog, refs, page, raw))
     ul = el("ul", cls="ed-backlinks")
     for ref in refs:
-        _backlink_item(catalog, ref, page, ul)
-    return ul
-
-
-def _backlinks_html(catalog, refs, page: str, raw: RawLinks) -> str:
-    """:func:`_backlinks_list` as HTML, each address rewritten by the host for this page;
-    the items written as Python-Markdown's serialiser writes :func:`_backlink_item` (same
-    tags, attributes in its order, its escaping; tests/test_unit_raw_links.py compares)."""
-    esc = _text_escape(raw.serialize)
-    cache = catalog.cache.setdefault(("backlinks", raw.serialize), {})
-    if None not in cache:
-        cache[None] = raw.serialize(el("ul", cls="ed-backlinks"))[:-len("</ul>")]
-    parts = [cache[None]]
-    for ref in refs:
-        href = raw.url(relative(page, ref.source) + (f"#{ref.id}" if ref.id else ""), ref.source, ref.id)  # (as link())
-        if esc is None or not _ESCAPED_IN_ATTRIBUTES.isdisjoint(href):
-            item = _backlink_item(catalog, ref, page, None)
-            item[0].set("href", href)
-            parts.append(raw.serialize(item))
-            continue
-        before, shown, after = snippet(ref)
-        if shown:
-            quote = f"{esc(f' — «{NBSP}{before}')}<mark>{esc(shown)}</mark>{esc(f'{after}{NBSP}»')}"
-        else:
-            quote = esc(f" — «{NBSP}{before}{after}{NBSP}»")
-        parts.append(f'<li><a class="ed-generated ed-backlink" href="{href}">{esc(catalog.label(ref))}</a>'
-                     f'<span class="ed-snippet">{quote}</span></li>')
-    parts.append("</ul>")
-    return "".join(parts)
+        li = _backlink_item(catalog, ref, page, ul)
+        if raw is not None:  # the address the host writes for this page (anchor recorded for its check)
+            li[0].set("href", raw.url(li[0].get("href"), ref.source, ref.id))
+    return raw.holder(raw.serialize(ul)) if raw is not None else ul
 
 
 def _backlink_item(catalog, ref, page: str, ul: etree.Element | None) -> etree.Element:

@@ -99,16 +99,13 @@ def build_document(site: Path, root: Path, epoch: int | None = None, which: Text
         section.append(child)
     asm.clean(text, section)
     h1 = section.find("h1")
-    if h1 is not None and which.first and ed.author:
-        byline = P.el("p", f"{ed.author}, ", None, cls="ed-booklet__byline")
-        P.el("cite", ed.book, byline).tail = f" {P.work_line(ed.work)}, passage tel qu’il a été reproduit en ligne."
-        section.insert(list(section).index(h1) + 1, byline)
-    elif h1 is not None and not which.first and P.authors(work):  # another text: its own work
+    if h1 is not None and P.authors(work):  # the text's work (the first: as reproduced online)
         byline = P.el("p", f"{P.authors(work)}, ", None, cls="ed-booklet__byline")
+        tail = f" {P.work_line(work)}" + (", passage tel qu’il a été reproduit en ligne." if which.first else ".")
         if work.get("title"):
-            P.el("cite", str(work["title"]), byline).tail = f" {P.work_line(work)}."
+            P.el("cite", str(work["title"]), byline).tail = tail
         else:
-            byline.text = byline.text.rstrip(", ") + f" {P.work_line(work)}."
+            byline.text = byline.text.rstrip(", ") + tail
         section.insert(list(section).index(h1) + 1, byline)
 
     # The notes, each with the edition's finding in place of the link to its page.
